@@ -1,0 +1,141 @@
+"""MkDocs entry hook: wires the build events to the read, normalize and render steps."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+
+import yaml
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+
+import qa_render
+from qa_catalog import CATALOG_NAME, parse_catalog
+from qa_model import SourceError
+from qa_pipeline import Corpus, Figures, SourceErrors, build_corpus
+
+log = logging.getLogger("mkdocs.hooks.qa")
+
+SOURCES_DIR = "sources"
+GENERATED_DIR = "topics"
+FIGURES_DIR = "imgs"
+FORMULAS_FILE = "formulas.yml"
+FIGURE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg", ".webp")
+SECTIONS_MARKER = "<!-- qa:sections -->"
+
+# Module globals survive `mkdocs serve` rebuilds: key the cache by the inputs' content.
+_cache: dict[str, Corpus] = {}
+_reported: set[str] = set()
+_state: dict[str, object] = {}
+
+
+def read_inputs(docs_dir: Path, figures_dir: Path) -> tuple[dict[str, bytes], bytes, bytes, list[str]]:
+    """The raw bytes of every input the corpus is built from."""
+    sources_dir = docs_dir / SOURCES_DIR
+    sources = {p.name: p.read_bytes() for p in sorted(sources_dir.glob("*.md"))}
+    catalog = (sources_dir / CATALOG_NAME).read_bytes()
+    formulas_path = figures_dir / FORMULAS_FILE
+    formulas = formulas_path.read_bytes() if formulas_path.exists() else b""
+    drawings = sorted(p.name for p in figures_dir.iterdir() if p.suffix.lower() in FIGURE_SUFFIXES) \
+        if figures_dir.is_dir() else []
+    return sources, catalog, formulas, drawings
+
+
+def load_figures(formulas: bytes, drawings: list[str]) -> Figures:
+    """Drawings by stem (SVG preferred) and TeX formulas by picture stem."""
+    by_stem: dict[str, str] = {}
+    for name in sorted(drawings, key=lambda n: (not n.endswith(".svg"), n)):
+        by_stem.setdefault(name.rsplit(".", 1)[0], name)
+    try:
+        tex = yaml.safe_load(formulas.decode("utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        raise SourceError(f"{FIGURES_DIR}/{FORMULAS_FILE}", 1, f"cannot read: {error}") from None
+    return Figures(by_stem, {str(k): str(v) for k, v in tex.items()})
+
+
+def corpus_for(docs_dir: Path, figures_dir: Path) -> Corpus:
+    """Build the corpus once per distinct input, reporting its changes once at INFO."""
+    sources, catalog, formulas, drawings = read_inputs(docs_dir, figures_dir)
+    digest = hashlib.sha256()
+    for name, data in sorted(sources.items()):
+        digest.update(name.encode() + b"\0" + data + b"\0")
+    digest.update(catalog + b"\0" + formulas + "\0".join(drawings).encode())
+    key = digest.hexdigest()
+    if key not in _cache:
+        _cache.clear()
+        try:
+            catalog_spec = parse_catalog(catalog.decode("utf-8"))
+            _cache[key] = build_corpus(sources, catalog_spec, load_figures(formulas, drawings))
+        except SourceErrors as errors:
+            raise PluginError("source files cannot be built:\n  " +
+                              "\n  ".join(str(e) for e in errors.errors)) from None
+        except SourceError as error:
+            raise PluginError(f"source files cannot be built:\n  {error}") from None
+    corpus = _cache[key]
+    if key not in _reported:
+        _reported.add(key)
+        for change in corpus.changes:
+            log.info("%s", change)
+        log.info("content: %d questions in the sources, %d on the site, %d changes "
+                 "(see topics/content-report/)", corpus.found, len(corpus.questions), len(corpus.changes))
+    return corpus
+
+
+def write_if_changed(path: Path, text: str) -> None:
+    """Write a generated page only when it differs, so `mkdocs serve` does not rebuild forever."""
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def on_config(config):
+    """Build the corpus from the sources and derive the navigation from it."""
+    docs_dir = Path(config.docs_dir)
+    figures_dir = Path(config.config_file_path).parent / FIGURES_DIR
+    corpus = corpus_for(docs_dir, figures_dir)
+    _state.update(corpus=corpus, docs_dir=docs_dir, figures_dir=figures_dir)
+    config.nav = qa_render.navigation(corpus)
+    return config
+
+
+def on_pre_build(config):
+    """Write the generated topic pages and the content report under docs/topics/."""
+    corpus: Corpus = _state["corpus"]
+    out_dir = Path(config.docs_dir) / GENERATED_DIR
+    wanted = {qa_render.page_path(page).split("/", 1)[1]: qa_render.render_page(page)
+              for page in corpus.pages}
+    wanted["content-report.md"] = qa_render.render_report(corpus)
+    for name, text in wanted.items():
+        write_if_changed(out_dir / name, text)
+    for stale in out_dir.glob("*.md"):
+        if stale.name not in wanted:
+            stale.unlink()
+
+
+def on_files(files: Files, config):
+    """Serve the figures from the top-level imgs/ folder at /imgs/."""
+    figures_dir: Path = _state["figures_dir"]
+    if figures_dir.is_dir():
+        for path in sorted(figures_dir.iterdir()):
+            if path.suffix.lower() in FIGURE_SUFFIXES:
+                files.append(File(f"{FIGURES_DIR}/{path.name}", str(figures_dir.parent),
+                                  config.site_dir, config.use_directory_urls))
+    return files
+
+
+def on_page_markdown(markdown, page, config, files):
+    """Fill the home page's section list."""
+    if SECTIONS_MARKER in markdown:
+        return markdown.replace(SECTIONS_MARKER, qa_render.render_sections(_state["corpus"]))
+    return markdown
+
+
+def on_page_context(context, page, config, nav):
+    """Point a topic page's edit link at the source file it is built from."""
+    corpus: Corpus = _state["corpus"]
+    source_page = next((p for p in corpus.pages if qa_render.page_path(p) == page.file.src_uri), None)
+    if source_page is not None and page.edit_url and source_page.sources:
+        # The page's own edit URL points at a generated file; swap in its main source file.
+        page.edit_url = page.edit_url[: -len(page.file.src_uri)] + f"{SOURCES_DIR}/{source_page.sources[0]}"
+    return context

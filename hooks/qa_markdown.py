@@ -1,0 +1,229 @@
+"""Normalize step for answer bodies: rewrite GitHub-flavoured Markdown so Python-Markdown renders it alike.
+
+GitHub (CommonMark) and Python-Markdown disagree on lists: CommonMark nests by the column where an
+item's text starts and lets a list or table interrupt a paragraph; Python-Markdown nests by steps of
+four spaces and wants a blank line first. Each function rewrites one such difference.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+LIST_ITEM = re.compile(r"^( *)([-*+]|(\d{1,9})[.)])( +|$)")
+FENCE = re.compile(r"^( *)(`{3,}|~{3,})")
+ATX = re.compile(r"^ {0,3}(#{1,6})(?=[ \t]|$)")
+TABLE_ROW = re.compile(r"^ *\|")
+THEMATIC_BREAK = re.compile(r"^ {0,3}([-*_])( *\1){2,} *$")
+CENTERED_IMAGE = re.compile(
+    r"^[ \t]*<div\b[^>]*>\s*<img\b([^>]*?)/?>\s*</div>[ \t]*$", re.IGNORECASE | re.MULTILINE)
+IMG_ATTR = re.compile(r"""\b(src|alt|title)\s*=\s*("([^"]*)"|'([^']*)')""", re.IGNORECASE)
+MD_IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(\s+\"[^\"]*\")?\s*\)")
+INLINE_MATH_PADDED = re.compile(r"(?<![\\$\w])\$(?!\$)[ \t]+([^$\n]*?[^$\s\\])[ \t]+\$(?![$\w])")
+CODE_SPAN = re.compile(r"(`+)(?:.+?)\1")
+
+
+@dataclass
+class Item:
+    """An open list item: where its text starts in the source, and in the output."""
+
+    source_column: int
+    output_column: int
+    kind: str
+
+
+def expand_tabs(line: str) -> str:
+    """CommonMark counts a tab as reaching the next multiple of four columns."""
+    return line.expandtabs(4) if "\t" in line else line
+
+
+def outside_code(body: str, rewrite: Callable[[str], str]) -> str:
+    """Apply a text rewrite to everything except fenced code blocks and code spans."""
+    out, chunk, fence = [], [], ""
+
+    def flush() -> None:
+        if chunk:
+            text = "\n".join(chunk)
+            pieces, last = [], 0
+            for span in CODE_SPAN.finditer(text):
+                pieces.append(rewrite(text[last:span.start()]))
+                pieces.append(span.group(0))
+                last = span.end()
+            pieces.append(rewrite(text[last:]))
+            out.append("".join(pieces))
+            chunk.clear()
+
+    for line in body.split("\n"):
+        opening = FENCE.match(line)
+        if fence:
+            out.append(line)
+            if opening and opening.group(2).startswith(fence) and not line.strip().strip(fence[0]):
+                fence = ""
+        elif opening:
+            flush()
+            fence = opening.group(2)
+            out.append(line)
+        else:
+            chunk.append(line)
+    flush()
+    return "\n".join(out)
+
+
+def centered_images_to_markdown(body: str) -> tuple[str, int]:
+    """Turn GitHub's `<div align="center"><img src alt></div>` into a Markdown image, whose path MkDocs checks."""
+    count = 0
+
+    def replace(match: re.Match) -> str:
+        nonlocal count
+        attrs = {m.group(1).lower(): html.unescape(m.group(3) or m.group(4) or "")
+                 for m in IMG_ATTR.finditer(match.group(1))}
+        if not attrs.get("src"):
+            return match.group(0)
+        count += 1
+        alt = attrs.get("alt", "").replace("]", "\\]")
+        # Keep the line count so later messages still point at the right source line.
+        return f"![{alt}]({attrs['src']})" + "\n" * match.group(0).count("\n")
+
+    return CENTERED_IMAGE.sub(replace, body), count
+
+
+def rewrite_image_paths(body: str, resolve: Callable[[str], str]) -> str:
+    """Point every Markdown image at the page-relative path `resolve` gives for its source path."""
+    def replace(match: re.Match) -> str:
+        return f"![{match.group(1)}]({resolve(match.group(2))}{match.group(3) or ''})"
+
+    return outside_code(body, lambda text: MD_IMAGE.sub(replace, text))
+
+
+def tighten_inline_math(body: str) -> tuple[str, int]:
+    """`$ x_T $` is math on GitHub; arithmatex wants `$x_T$`, without the inner spaces."""
+    count = 0
+
+    def replace(match: re.Match) -> str:
+        nonlocal count
+        count += 1
+        return f"${match.group(1)}$"
+
+    return outside_code(body, lambda text: INLINE_MATH_PADDED.sub(replace, text)), count
+
+
+def is_interrupting_item(match: re.Match, previous: str) -> bool:
+    """Whether a list marker may start a list right after paragraph text (CommonMark's rule)."""
+    if previous != "paragraph":
+        return True
+    if match.group(3) is not None and int(match.group(3)) != 1:
+        return False
+    return bool(match.group(4))
+
+
+def is_block_start(line: str, previous: str) -> bool:
+    """Whether a line opens a new block rather than continuing a paragraph lazily."""
+    item = LIST_ITEM.match(line)
+    if item:
+        return is_interrupting_item(item, previous)
+    stripped = line.strip()
+    return bool(ATX.match(line) or FENCE.match(line) or THEMATIC_BREAK.match(line)
+                or stripped.startswith(("$$", ">", "<div", "|")))
+
+
+def reindent_lists(body: str) -> tuple[str, int]:
+    """Re-indent list items to four spaces per level and add the blank lines Python-Markdown needs."""
+    out: list[str] = []
+    stack: list[Item] = []
+    previous = "blank"
+    paragraph_depth = 0
+    paragraph_is_item_text = False
+    fence: tuple[str, int, int] | None = None
+    inserted_blanks = 0
+    last_kind: dict[int, str] = {}
+
+    def blank_before() -> None:
+        nonlocal inserted_blanks
+        if out and out[-1].strip():
+            out.append("")
+            inserted_blanks += 1
+
+    for raw in body.split("\n"):
+        line = expand_tabs(raw)
+        if fence:
+            marker, source_base, output_base = fence
+            indent = len(line) - len(line.lstrip(" "))
+            kept = line[min(indent, source_base):] if line.strip() else ""
+            out.append((" " * output_base + kept) if kept else "")
+            if line.strip().startswith(marker) and not line.strip().strip(marker[0]):
+                fence = None
+                previous = "other"
+            continue
+        if not line.strip():
+            out.append("")
+            previous = "blank"
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        matched = sum(1 for open_item in stack if open_item.source_column <= indent)
+        if previous == "paragraph" and paragraph_depth > matched and not is_block_start(line, "other"):
+            column = stack[paragraph_depth - 1].output_column if paragraph_depth else 0
+            out.append(" " * column + line.lstrip())
+            continue
+        closed = stack[matched:]
+        del stack[matched:]
+        for depth in [d for d in last_kind if d > len(stack)]:
+            del last_kind[depth]
+        base_source = stack[-1].source_column if stack else 0
+        base_output = stack[-1].output_column if stack else 0
+        interrupts = previous == "paragraph" and paragraph_depth == len(stack)
+        item = LIST_ITEM.match(line)
+        if item and indent - base_source < 4 and (not interrupts or is_interrupting_item(item, previous)):
+            marker = item.group(2)
+            kind = marker[-1] if item.group(3) is None or marker[-1] == ")" else "."
+            # Python-Markdown only starts a new list, or leaves a nested one, after a blank line.
+            if interrupts and not paragraph_is_item_text or previous != "blank" and (
+                    closed or last_kind.get(len(stack), kind) != kind):
+                blank_before()
+            last_kind[len(stack)] = kind
+            spaces = len(item.group(4))
+            spaces = 1 if spaces == 0 or spaces > 4 else spaces
+            out.append(" " * base_output + marker + " " + line[indent + len(marker):].lstrip(" "))
+            stack.append(Item(indent + len(marker) + spaces, base_output + 4, kind))
+            previous, paragraph_depth, paragraph_is_item_text = "paragraph", len(stack), True
+            continue
+        text = " " * (base_output + indent - base_source) + line.lstrip(" ")
+        opening = FENCE.match(line)
+        if opening:
+            if interrupts:
+                blank_before()
+            fence = (opening.group(2), indent, base_output + indent - base_source)
+            out.append(text)
+            continue
+        stripped = line.strip()
+        if interrupts and (TABLE_ROW.match(line) and not TABLE_ROW.match(out[-1])
+                           or stripped.startswith("$$")):
+            blank_before()
+        out.append(text)
+        if ATX.match(line) or THEMATIC_BREAK.match(line) or stripped.startswith(("$$", "<")):
+            previous = "other"
+        elif previous != "paragraph":
+            previous, paragraph_depth, paragraph_is_item_text = "paragraph", len(stack), False
+    return "\n".join(out), inserted_blanks
+
+
+def demote_headings(body: str, lowest: int = 3) -> tuple[str, int]:
+    """Headings inside an answer sit below the question's own level so the page outline holds."""
+    count = 0
+    lines = []
+    fence = ""
+    for line in body.split("\n"):
+        opening = FENCE.match(line)
+        if fence:
+            if opening and opening.group(2).startswith(fence):
+                fence = ""
+        elif opening:
+            fence = opening.group(2)
+        else:
+            heading = ATX.match(line)
+            if heading and len(heading.group(1)) < lowest:
+                count += 1
+                line = "#" * lowest + line.lstrip()[len(heading.group(1)):]
+        lines.append(line)
+    return "\n".join(lines), count

@@ -1,0 +1,89 @@
+"""The question model shared by every build step; it knows nothing of MkDocs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class SourceError(Exception):
+    """Input that cannot become a correct page; carries the file and line to blame."""
+
+    def __init__(self, source: str, line: int, message: str):
+        super().__init__(f"{source}:{line}: {message}")
+        self.source = source
+        self.line = line
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Change:
+    """One thing the build fixed, merged or dropped, reported to maintainers."""
+
+    kind: str
+    source: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.line}: [{self.kind}] {self.message}"
+
+
+@dataclass
+class TocEntry:
+    """One link of a source's own table of contents."""
+
+    title: str
+    target: str
+    line: int
+    is_part: bool
+    part_title: str = ""
+    raw: str = ""
+
+
+@dataclass
+class Question:
+    """One question and its answer, as found in a source file."""
+
+    source: str
+    line: int
+    number: str
+    title: str
+    body: str
+    body_line: int
+    part: str = ""
+    heading_id: str = ""
+    anchor: str = ""
+    aliases: list[str] = field(default_factory=list)
+    toc_entry: TocEntry | None = None
+    merged_from: list[Question] = field(default_factory=list)
+    source_body: str = ""
+
+    def __post_init__(self) -> None:
+        # The answer exactly as the source has it, before any rewrite: what tests compare against.
+        self.source_body = self.source_body or self.body
+
+    @property
+    def location(self) -> str:
+        return f"{self.source}:{self.line}"
+
+
+@dataclass
+class Part:
+    """A part or chapter of a source file: a heading, optional intro text, its questions."""
+
+    source: str
+    line: int
+    title: str
+    intro: str = ""
+    intro_line: int = 0
+    heading_id: str = ""
+    questions: list[Question] = field(default_factory=list)
+
+
+@dataclass
+class SourceDocument:
+    """A parsed source file: its parts in the order its own TOC gives."""
+
+    name: str
+    parts: list[Part]
+    toc: list[TocEntry]

@@ -1,0 +1,216 @@
+"""Run read and normalize over every source file and place each question on its page."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+import qa_markdown
+from qa_catalog import Catalog, PageSpec, SectionSpec
+from qa_model import Change, Part, Question, SourceError
+from qa_normalize import (drop_empty, merge_duplicates, normalize_document, report_truncated,
+                          slugify)
+from qa_read import read_source
+
+IMAGE_PATH = re.compile(r"^(?:\./)?imgs/(?P<name>[^/]+)$")
+
+
+@dataclass
+class Page:
+    """A page of the site and what goes on it, in order."""
+
+    spec: PageSpec
+    parts: list[Part] = field(default_factory=list)
+
+    @property
+    def questions(self) -> list[Question]:
+        return [q for part in self.parts for q in part.questions]
+
+    @property
+    def sources(self) -> list[str]:
+        """The source files this page draws from, the main one first."""
+        counts: dict[str, int] = {}
+        for question in self.questions:
+            counts[question.source] = counts.get(question.source, 0) + 1
+        for part in self.parts:
+            counts.setdefault(part.source, 0)
+        return sorted(counts, key=lambda name: -counts[name])
+
+
+@dataclass
+class Corpus:
+    """Everything the render step needs: pages in navigation order and what was changed."""
+
+    sections: list[SectionSpec]
+    pages: list[Page]
+    changes: list[Change]
+    found: int = 0
+
+    @property
+    def questions(self) -> list[Question]:
+        return [q for page in self.pages for q in page.questions]
+
+
+@dataclass
+class Figures:
+    """What the figure folder holds: drawings by file stem, and formulas (TeX) by picture stem."""
+
+    drawings: dict[str, str]
+    formulas: dict[str, str]
+
+    def stem(self, path: str) -> str | None:
+        """The figure name a source's image path refers to, or None if it is not under imgs/."""
+        match = IMAGE_PATH.match(path.strip())
+        return match.group("name").rsplit(".", 1)[0] if match else None
+
+
+def assign_anchors(questions: list[Question]) -> list[Change]:
+    """Give each question a unique anchor from its title; later clashes get a numeric suffix."""
+    used: set[str] = set()
+    changes = []
+    for question in questions:
+        anchor = slugify(question.title)
+        if anchor in used:
+            suffix = 2
+            while f"{anchor}-{suffix}" in used:
+                suffix += 1
+            changes.append(Change("anchor", question.source, question.line,
+                                  f"title '{question.title}' is used by another question; "
+                                  f"anchor '{anchor}-{suffix}'"))
+            anchor = f"{anchor}-{suffix}"
+        used.add(anchor)
+        question.anchor = anchor
+    for question in questions:
+        question.aliases = [a for a in dict.fromkeys(question.aliases) if a not in used]
+        used.update(question.aliases)
+    return changes
+
+
+def replace_figures(body: str, figures: Figures, source: str, line: int) -> tuple[str, list[str]]:
+    """Swap pictures of formulas for their TeX and pictures for this project's drawings."""
+    notes = []
+    for offset, text in enumerate(body.split("\n")):
+        for match in qa_markdown.MD_IMAGE.finditer(text):
+            stem = figures.stem(match.group(2))
+            if stem is not None and stem not in figures.formulas and stem not in figures.drawings:
+                raise SourceError(source, line + offset, f"figure '{match.group(2)}' has no drawing "
+                                                         f"in imgs/ (expected imgs/{stem}.svg)")
+
+    def replace(match: re.Match) -> str:
+        alt, path = match.group(1), match.group(2)
+        stem = figures.stem(path)
+        if stem is None:
+            return match.group(0)
+        if stem in figures.formulas:
+            notes.append(f"formula picture '{path}' written as TeX")
+            return "\n$$\n" + figures.formulas[stem].strip() + "\n$$\n"
+        if figures.drawings[stem] != path.split("/")[-1]:
+            notes.append(f"figure '{path}' drawn as '{figures.drawings[stem]}'")
+        return f"![{alt}](imgs/{figures.drawings[stem]}{match.group(3) or ''})"
+
+    body = qa_markdown.outside_code(body, lambda text: qa_markdown.MD_IMAGE.sub(replace, text))
+    return body, notes
+
+
+def convert_body(body: str, source: str, line: int, figures: Figures) -> tuple[str, list[Change]]:
+    """Rewrite one answer's GitHub Markdown for Python-Markdown, reporting what changed."""
+    notes = []
+    body, count = qa_markdown.centered_images_to_markdown(body)
+    if count:
+        notes.append(f"{count} centered <img> became Markdown images")
+    body, figure_notes = replace_figures(body, figures, source, line)
+    notes += figure_notes
+    body, count = qa_markdown.tighten_inline_math(body)
+    if count:
+        notes.append(f"{count} inline formulas lost their inner spaces")
+    before = body
+    body, blanks = qa_markdown.reindent_lists(body)
+    if body != before:
+        notes.append(f"lists re-indented for Python-Markdown ({blanks} blank lines added)")
+    body, count = qa_markdown.demote_headings(body)
+    if count:
+        notes.append(f"{count} headings demoted below the question")
+    return body, [Change("markdown", source, line, "; ".join(notes))] if notes else []
+
+
+def place_parts(catalog: Catalog, parts: list[Part]) -> tuple[list[Page], list[Change]]:
+    """Put each part on its catalog page, in section order; a part with no rule gets its own page."""
+    pages = {p.id: Page(p) for s in catalog.sections for p in s.pages}
+    changes = []
+    extra = SectionSpec("其他", "")
+    for part in parts:
+        page_id = catalog.page_for_part(part.source, part.title)
+        if page_id is None or page_id not in pages:
+            page_id = page_id or slugify(part.title or part.source.rsplit(".", 1)[0])
+            changes.append(Change("catalog", part.source, part.line,
+                                  f"part '{part.title}' is not placed by catalog.yml; "
+                                  f"shown on its own page '{page_id}'"))
+            if page_id not in pages:
+                spec = PageSpec(page_id, part.title or page_id, extra.title)
+                extra.pages.append(spec)
+                pages[page_id] = Page(spec)
+        pages[page_id].parts.append(part)
+    if extra.pages:
+        catalog.sections.append(extra)
+    ordered = [pages[p.id] for s in catalog.sections for p in s.pages]
+    kept = [page for page in ordered if page.questions or any(p.intro for p in page.parts)]
+    for page in ordered:
+        if page not in kept:
+            changes.append(Change("empty", "catalog.yml", 1,
+                                  f"page '{page.spec.id}' has no questions; left out of the site"))
+    return kept, changes
+
+
+def build_corpus(sources: dict[str, bytes], catalog: Catalog, figures: Figures) -> Corpus:
+    """Read, normalize and place every question of every source file listed in the catalog."""
+    changes: list[Change] = []
+    parts: list[Part] = []
+    errors: list[SourceError] = []
+    for spec in catalog.sources:
+        if spec.file not in sources:
+            errors.append(SourceError("catalog.yml", 1, f"source file '{spec.file}' is listed but missing"))
+            continue
+        try:
+            doc, found = read_source(spec.file, sources[spec.file])
+        except SourceError as error:
+            errors.append(error)
+            continue
+        changes += found
+        doc_parts, found = normalize_document(doc)
+        changes += found
+        parts += doc_parts
+    for name in sorted(set(sources) - {s.file for s in catalog.sources}):
+        errors.append(SourceError(name, 1, "source file is not listed in catalog.yml"))
+    if errors:
+        raise SourceErrors(errors)
+    found_count = sum(len(p.questions) for p in parts)
+    parts, found = drop_empty(parts)
+    changes += found
+    kept, found = merge_duplicates([q for part in parts for q in part.questions])
+    changes += found
+    kept_ids = {id(q) for q in kept}
+    for part in parts:
+        part.questions = [q for q in part.questions if id(q) in kept_ids]
+    parts = [p for p in parts if p.questions or p.intro.strip()]
+    changes += report_truncated(kept)
+    for part in parts:
+        for question in part.questions:
+            question.body, found = convert_body(question.body, question.source, question.body_line, figures)
+            changes += found
+        if part.intro:
+            part.intro, found = convert_body(part.intro, part.source, part.intro_line, figures)
+            changes += found
+    pages, found = place_parts(catalog, parts)
+    changes += found
+    corpus = Corpus(catalog.sections, pages, changes, found_count)
+    changes += assign_anchors(corpus.questions)
+    return corpus
+
+
+class SourceErrors(Exception):
+    """Several sources could not be read; each error names its file and line."""
+
+    def __init__(self, errors: list[SourceError]):
+        super().__init__("\n".join(str(e) for e in errors))
+        self.errors = errors

@@ -1,0 +1,226 @@
+"""Read step: turn the bytes of one source file into parts and questions, in the file's body order."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from qa_model import Change, Part, Question, SourceDocument, SourceError, TocEntry
+
+UTF8_BOM = b"\xef\xbb\xbf"
+TOC_TITLES = {"目录", "目錄", "contents", "tableofcontents"}
+
+ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
+HTML_HEADING = re.compile(r"^\s*<h([1-6])((?:\s[^>]*)?)>(.*?)</h\1>\s*$", re.IGNORECASE)
+HTML_HEADING_START = re.compile(r"^\s*<h([1-6])\b", re.IGNORECASE)
+FENCE_OPEN = re.compile(r"^\s*(`{3,}|~{3,})([^`]*)$")
+TOC_ITEM = re.compile(r"^(\s*)[-*+][ \t]+\[(.+)\][ \t]*\((.*)\)[ \t]*$")
+NUMBERED_TITLE = re.compile(r"^\s*(\d+)\s*[.．、]\s*(.*)$")
+TAG = re.compile(r"<[^>]*>?")
+
+
+@dataclass
+class Heading:
+    """A heading line of the body: its level, text, id attribute and line number."""
+
+    level: int
+    text: str
+    html_id: str
+    line: int
+    is_html: bool
+
+
+def decode_source(name: str, data: bytes) -> tuple[str, list[Change]]:
+    """Decode UTF-8 bytes, dropping a BOM and CR line ends; refuse other encodings and empty files."""
+    changes = []
+    if data.startswith(UTF8_BOM):
+        data = data[len(UTF8_BOM):]
+        changes.append(Change("encoding", name, 1, "removed a UTF-8 byte-order mark"))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        raise SourceError(
+            name, line, f"not valid UTF-8 (byte 0x{data[error.start]:02x} at column {column}); "
+            "save the file as UTF-8")
+    if "\r" in text:
+        first = text[: text.index("\r")].count("\n") + 1
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        changes.append(Change("encoding", name, first, "converted CR/CRLF line ends to LF"))
+    if not text.strip():
+        raise SourceError(name, 1, "the file is empty: no table of contents and no questions")
+    return text, changes
+
+
+def split_number(title: str) -> tuple[str, str]:
+    """Split '12.Title' into ('12', 'Title'); a title without a number gives ('', title)."""
+    match = NUMBERED_TITLE.match(title)
+    if match and match.group(2).strip():
+        return match.group(1), match.group(2).strip()
+    return "", title.strip()
+
+
+def title_key(text: str) -> str:
+    """Compare titles the way a reader would: letters and digits only, case and width folded."""
+    folded = unicodedata.normalize("NFKC", text).lower()
+    return "".join(ch for ch in folded if ch.isalnum())
+
+
+def is_toc_title(text: str) -> bool:
+    """Whether a heading names the table of contents."""
+    return title_key(text) in TOC_TITLES
+
+
+def parse_html_heading(name: str, line_no: int, line: str) -> tuple[Heading, list[Change]]:
+    """Parse a raw <hN id="..."> heading line, repairing an unescaped quote or a missing end tag."""
+    changes = []
+    match = HTML_HEADING.match(line)
+    if match:
+        level, attrs, inner = int(match.group(1)), match.group(2), match.group(3)
+    else:
+        start = HTML_HEADING_START.match(line)
+        level = int(start.group(1))
+        rest = line[start.end():]
+        attrs, _, inner = rest.partition(">")
+        inner = re.sub(r"</h[1-6]\s*>?\s*$", "", inner, flags=re.IGNORECASE)
+        changes.append(Change("heading", name, line_no, f"repaired a malformed <h{level}> tag"))
+    text = html.unescape(TAG.sub("", inner)).strip()
+    if not text or "<" in inner.replace("</", "") and not TAG.sub("", inner).strip():
+        raise SourceError(name, line_no, f"cannot read the <h{level}> heading: {line.strip()[:80]!r}")
+    html_id = ""
+    id_match = re.search(r"\bid\s*=\s*\"(.*)\"", attrs) or re.search(r"\bid\s*=\s*'(.*)'", attrs)
+    if id_match:
+        html_id = id_match.group(1)
+        if '"' in html_id:
+            changes.append(Change("heading", name, line_no, "heading id contains an unescaped '\"'"))
+    changes.append(Change("heading", name, line_no, f"raw <h{level}> heading became a Markdown heading"))
+    return Heading(level, text, html.unescape(html_id), line_no, True), changes
+
+
+def parse_heading(name: str, line_no: int, line: str) -> tuple[Heading | None, list[Change]]:
+    """Recognize an ATX or raw HTML heading on one line."""
+    if HTML_HEADING_START.match(line):
+        return parse_html_heading(name, line_no, line)
+    match = ATX_HEADING.match(line)
+    if match:
+        return Heading(len(match.group(1)), match.group(2).strip(), "", line_no, False), []
+    return None, []
+
+
+def heading_lines(name: str, lines: list[str]) -> tuple[dict[int, Heading], list[Change]]:
+    """Find every heading outside fenced code; refuse a code fence that never closes."""
+    headings: dict[int, Heading] = {}
+    changes: list[Change] = []
+    fence, fence_line = "", 0
+    for index, line in enumerate(lines):
+        if fence:
+            stripped = line.strip()
+            if stripped.startswith(fence) and not stripped.strip(fence[0]):
+                fence = ""
+            continue
+        opening = FENCE_OPEN.match(line)
+        if opening and not (opening.group(1)[0] == "`" and "`" in opening.group(2)):
+            fence, fence_line = opening.group(1), index + 1
+            continue
+        heading, found = parse_heading(name, index + 1, line)
+        if heading:
+            headings[index] = heading
+            changes.extend(found)
+    if fence:
+        raise SourceError(name, fence_line, f"code fence {fence!r} opened here is never closed")
+    return headings, changes
+
+
+def read_toc(lines: list[str], headings: dict[int, Heading]) -> tuple[list[TocEntry], int]:
+    """Read the table of contents at the top; return its entries and the first line after it."""
+    start = next((i for i, h in sorted(headings.items()) if is_toc_title(h.text)), None)
+    if start is None:
+        return [], 0
+    raw: list[tuple[int, str, str, int, str, str]] = []  # indent, title, target, line, part, text
+    heading_part = ""
+    index = start + 1
+    while index < len(lines):
+        line = lines[index]
+        if not line.strip():
+            index += 1
+            continue
+        if index in headings:
+            following = next((l for l in lines[index + 1:] if l.strip()), "")
+            if not TOC_ITEM.match(following):
+                break
+            heading_part = headings[index].text
+            raw.append((-1, heading_part, "", index + 1, heading_part, line))
+            index += 1
+            continue
+        item = TOC_ITEM.match(line)
+        if not item:
+            break
+        raw.append((len(item.group(1).expandtabs(4)), item.group(2).strip(), item.group(3).strip(),
+                    index + 1, heading_part, line))
+        index += 1
+    nested_style = any(indent > 0 for indent, *_ in raw)
+    entries: list[TocEntry] = []
+    part_title = ""
+    for position, (indent, title, target, line, heading_part, text) in enumerate(raw):
+        has_children = position + 1 < len(raw) and raw[position + 1][0] > max(indent, 0)
+        is_part = indent < 0 or (indent == 0 and nested_style
+                                 and (has_children or not split_number(title)[0]))
+        if is_part:
+            part_title = title
+        elif indent == 0 and nested_style:
+            part_title = ""
+        elif not nested_style:
+            part_title = heading_part
+        entries.append(TocEntry(title, target, line, is_part, "" if is_part else part_title, text))
+    return entries, index
+
+
+def body_text(lines: list[str], start: int, end: int) -> tuple[str, int]:
+    """Lines start..end without leading and trailing blank lines, and the 1-based first line."""
+    while start < end and not lines[start].strip():
+        start += 1
+    while end > start and not lines[end - 1].strip():
+        end -= 1
+    return "\n".join(lines[start:end]), start + 1
+
+
+def classify(heading: Heading) -> str:
+    """Say whether a body heading opens a 'part', a 'question', or is 'content' of an answer."""
+    if heading.level == 1:
+        return "part"
+    if heading.level == 2:
+        if heading.is_html:
+            return "question"
+        return "question" if split_number(heading.text)[0] else "part"
+    return "content"
+
+
+def read_source(name: str, data: bytes) -> tuple[SourceDocument, list[Change]]:
+    """Parse one source file into a document of parts and questions in body order."""
+    text, changes = decode_source(name, data)
+    lines = text.split("\n")
+    headings, found = heading_lines(name, lines)
+    changes.extend(found)
+    toc, body_start = read_toc(lines, headings)
+    marks = [(i, h, classify(h)) for i, h in sorted(headings.items())
+             if i >= body_start and classify(h) != "content"]
+    parts: list[Part] = []
+    lead_text, lead_line = body_text(lines, body_start, marks[0][0] if marks else len(lines))
+    if lead_text or not marks or marks[0][2] == "question":
+        parts.append(Part(name, lead_line if lead_text else body_start + 1, "", lead_text, lead_line))
+    for position, (index, heading, kind) in enumerate(marks):
+        end = marks[position + 1][0] if position + 1 < len(marks) else len(lines)
+        content, content_line = body_text(lines, index + 1, end)
+        if kind == "part":
+            parts.append(Part(name, heading.line, heading.text, content, content_line, heading.html_id))
+            continue
+        number, title = split_number(heading.text)
+        parts[-1].questions.append(Question(
+            source=name, line=heading.line, number=number, title=title, body=content,
+            body_line=content_line, part=parts[-1].title, heading_id=heading.html_id))
+    if not any(part.questions for part in parts) and not toc:
+        raise SourceError(name, 1, "no questions found: expected '<h2 id=...>' or '## 1.Title' headings")
+    return SourceDocument(name, parts, toc), changes
