@@ -178,8 +178,9 @@ def reindent_lists(body: str) -> tuple[str, int]:
             marker = item.group(2)
             kind = marker[-1] if item.group(3) is None or marker[-1] == ")" else "."
             # Python-Markdown only starts a new list, or leaves a nested one, after a blank line.
-            if interrupts and not paragraph_is_item_text or previous != "blank" and (
-                    closed or last_kind.get(len(stack), kind) != kind):
+            sibling_kind = closed[0].kind if closed else last_kind.get(len(stack), kind)
+            if interrupts and not paragraph_is_item_text or previous == "other" \
+                    or previous != "blank" and sibling_kind != kind:
                 blank_before()
             last_kind[len(stack)] = kind
             spaces = len(item.group(4))
@@ -189,6 +190,9 @@ def reindent_lists(body: str) -> tuple[str, int]:
             previous, paragraph_depth, paragraph_is_item_text = "paragraph", len(stack), True
             continue
         text = " " * (base_output + indent - base_source) + line.lstrip(" ")
+        if closed and previous != "blank":
+            # A block that ends a list item needs a blank line for Python-Markdown to end it too.
+            blank_before()
         opening = FENCE.match(line)
         if opening:
             if interrupts:

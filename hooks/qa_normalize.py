@@ -13,6 +13,8 @@ from qa_read import split_number, title_key
 # answers of the core file share much text under different titles and must stay apart.
 DUPLICATE_TITLE_RATIO = 0.8
 DUPLICATE_BODY_RATIO = 0.9
+# A copy cut off part-way (an older, truncated export) still counts when it holds half the answer.
+TRUNCATED_COPY_MIN_SHARE = 0.5
 # A cut-off line is shorter than the finished lines beside it.
 TRUNCATED_LENGTH_RATIO = 0.75
 SENTENCE_END = tuple("。！？；：.!?;:…）)」』”\"'`|*>")
@@ -269,8 +271,11 @@ def is_duplicate(kept: Question, other: Question) -> bool:
     if a == b and a:
         return True
     title_ratio = difflib.SequenceMatcher(None, title_key(kept.title), title_key(other.title)).ratio()
-    if title_ratio < DUPLICATE_TITLE_RATIO:
+    if title_ratio < DUPLICATE_TITLE_RATIO or not a or not b:
         return False
+    shorter, longer = sorted((a, b), key=len)
+    if longer.startswith(shorter) and len(shorter) >= len(longer) * TRUNCATED_COPY_MIN_SHARE:
+        return True
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     return matcher.quick_ratio() >= DUPLICATE_BODY_RATIO and matcher.ratio() >= DUPLICATE_BODY_RATIO
 

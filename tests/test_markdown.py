@@ -1,0 +1,72 @@
+"""Table-driven tests: GitHub Markdown rewritten for Python-Markdown renders with GitHub's structure."""
+
+from __future__ import annotations
+
+import cmarkgfm
+import markdown
+import pytest
+from bs4 import BeautifulSoup
+
+import structure
+from qa_markdown import centered_images_to_markdown, demote_headings, reindent_lists, tighten_inline_math
+
+# The Markdown extensions of mkdocs.yml that shape lists, tables and code.
+EXTENSIONS = ["tables", "sane_lists", "attr_list", "md_in_html", "pymdownx.superfences"]
+
+
+def shapes(source: str) -> tuple[structure.Shape, structure.Shape]:
+    """(GitHub's shape of the source, Python-Markdown's shape of the rewritten source)."""
+    github = cmarkgfm.github_flavored_markdown_to_html(source)
+    rewritten, _ = reindent_lists(source)
+    python = markdown.markdown(rewritten, extensions=EXTENSIONS)
+    return tuple(structure.shape_of([n for n in BeautifulSoup(h, "html.parser").contents
+                                     if getattr(n, "name", None)]) for h in (github, python))
+
+
+@pytest.mark.parametrize("source", [
+    pytest.param("说明：\n- 甲\n- 乙", id="list-after-paragraph"),
+    pytest.param("框架：\n1. 文本\n2. 图像", id="ordered-after-paragraph"),
+    pytest.param("- 时序增强：\n  - 帧采样\n  - 反向播放\n- 空间增强：\n  - 裁剪", id="nested-by-two"),
+    pytest.param("1. 数据：\n   - 规范化\n   - 过滤\n2. 问题：\n   - 错位", id="nested-under-ordered"),
+    pytest.param("1. **基于UNet**\n- 优点：\n  1. 高效\n\n2. Transformer\n\n- 缺点：\n  1. 慢", id="list-kind-switch"),
+    pytest.param("- 视频生视频：逐帧、\n动态捕捉\n- 语音", id="lazy-continuation"),
+    pytest.param("- 领域：\n  ```python\n  x = 1\n  # 注释\n  ```\n- 下一项", id="fence-in-item"),
+    pytest.param("文字\n2. 不是列表", id="ordered-not-one-cannot-interrupt"),
+    pytest.param("表：\n| a | b |\n|---|---|\n| 1 | 2 |", id="table-after-paragraph"),
+    pytest.param("- **A**：\n    - 深\n        - 更深", id="nested-by-four"),
+    pytest.param("3. 第三\n4. 第四", id="ordered-start"),
+    pytest.param("1. 甲\n   - 子\n3. 技巧：\n```python\nx = 1\n```\n4. 评估", id="fence-ends-item"),
+])
+def test_lists_render_like_github(source):
+    github, python = shapes(source)
+    assert python == github
+
+
+@pytest.mark.parametrize("source, expected", [
+    ("$ x_T $", "$x_T$"),
+    ("当前帧 $ x_t $ 和 $ t $", "当前帧 $x_t$ 和 $t$"),
+    ("$x_i$ 不变", "$x_i$ 不变"),
+    ("`$ code $`", "`$ code $`"),
+    ("价格 $5 和 $10", "价格 $5 和 $10"),
+])
+def test_inline_math_spaces(source, expected):
+    assert tighten_inline_math(source)[0] == expected
+
+
+@pytest.mark.parametrize("source, expected", [
+    ('<div align="center">\n    <img src="imgs/CDM.png" alt="CDM网络结构" >\n</div>', "![CDM网络结构](imgs/CDM.png)\n\n"),
+    ("<div align=\"center\"><img src='imgs/a.png'></div>", "![](imgs/a.png)"),
+    ('<div>\n<img alt="x">\n</div>', '<div>\n<img alt="x">\n</div>'),
+])
+def test_centered_images(source, expected):
+    assert centered_images_to_markdown(source)[0] == expected
+
+
+@pytest.mark.parametrize("source, expected", [
+    ("# 一级", "### 一级"),
+    ("## 二级", "### 二级"),
+    ("#### 四级", "#### 四级"),
+    ("```\n# 注释\n```", "```\n# 注释\n```"),
+])
+def test_demote_headings(source, expected):
+    assert demote_headings(source)[0] == expected

@@ -1,0 +1,229 @@
+"""The built site against its sources: every question once, no text lost, GitHub's structure kept."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import cmarkgfm
+import pytest
+from bs4 import BeautifulSoup
+
+import structure
+from conftest import ROOT
+from qa_read import split_number, title_key
+
+SOURCE_HEADING = re.compile(r'^\s*<h2[^>]*>(.*?)</h2>\s*$|^##\s+(\d+\.\S.*)$')
+RAW_MARKDOWN = re.compile(r"\*\*|^\s*[-*+]\s|^\s*#{1,6}\s|\]\(")
+
+
+def page_soup(site: Path, page_id: str) -> BeautifulSoup:
+    return BeautifulSoup((site / "topics" / page_id / "index.html").read_text(encoding="utf-8"), "html.parser")
+
+
+def answer_nodes(soup: BeautifulSoup, anchor: str) -> list:
+    """The elements of one answer: everything after its h2 up to the next h2."""
+    heading = soup.find("h2", id=anchor)
+    assert heading is not None, f"no heading with id {anchor!r}"
+    nodes = []
+    for sibling in heading.next_siblings:
+        if getattr(sibling, "name", None) == "h2":
+            break
+        if getattr(sibling, "name", None):
+            nodes.append(sibling)
+    return nodes
+
+
+def github_nodes(markdown: str) -> list:
+    """GitHub's rendering of a source answer (cmarkgfm), as elements."""
+    rendered = cmarkgfm.github_flavored_markdown_to_html(markdown, options=cmarkgfm.Options.CMARK_OPT_UNSAFE)
+    return [n for n in BeautifulSoup(rendered, "html.parser").contents if getattr(n, "name", None)]
+
+
+def formula_pictures(markdown: str, corpus_figures: set[str]) -> int:
+    """How many of an answer's pictures are formulas the site writes as math instead."""
+    return sum(1 for name in re.findall(r'imgs/([^/"\s)]+)\.(?:png|jpg)', markdown) if name in corpus_figures)
+
+
+def all_pages(site: Path) -> dict[str, BeautifulSoup]:
+    return {p.parent.name: BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser")
+            for p in sorted((site / "topics").glob("*/index.html")) if p.parent.name != "content-report"}
+
+
+def test_strict_build_prints_no_warning(site_build):
+    assert site_build.returncode == 0
+    assert "WARNING" not in site_build.output
+    assert "Traceback" not in site_build.output
+
+
+def test_build_log_summarizes_the_content(site_build, corpus):
+    summary = f"content: {corpus.found} questions in the sources, {len(corpus.questions)} on the site"
+    assert summary in site_build.output
+    assert re.search(r"INFO\s+-\s+datasets-and-evaluation\.md:\d+: \[order\]", site_build.output)
+
+
+def test_each_question_appears_exactly_once(site_build, corpus):
+    pages = all_pages(site_build.site)
+    titles = [h2.get_text().rstrip("¶").strip() for soup in pages.values()
+              for h2 in soup.select("article h2")]
+    question_titles = [q.title for q in corpus.questions]
+    assert sorted(titles) == sorted(question_titles)
+    assert len({title_key(t) for t in titles}) == len(titles), "a question title is shown twice"
+    ids = [h2["id"] for soup in pages.values() for h2 in soup.select("article h2")]
+    assert len(ids) == len(set(ids))
+
+
+def test_every_source_question_is_on_the_site_or_reported(site_build, corpus):
+    """Read the sources with a plain regex, not the parser, so a parser bug cannot hide a question."""
+    shown = {title_key(q.title) for q in corpus.questions}
+    shown |= {title_key(split_number(q.toc_entry.title)[1]) for q in corpus.questions if q.toc_entry}
+    dropped = {(c.source, c.line) for c in corpus.changes if c.kind in ("duplicate", "empty")}
+    missing = []
+    for path in sorted((ROOT / "docs" / "sources").glob("*.md")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
+            match = SOURCE_HEADING.match(line)
+            if not match:
+                continue
+            title = re.sub(r"<[^>]+>", "", match.group(1) or match.group(2))
+            if title_key(split_number(title)[1]) not in shown and (path.name, number) not in dropped:
+                missing.append(f"{path.name}:{number} {title}")
+    assert not missing
+
+
+def test_no_source_text_is_lost(site_build, corpus):
+    pages = all_pages(site_build.site)
+    lost = []
+    for page in corpus.pages:
+        for question in page.questions:
+            site_text = structure.normalized_text(
+                "".join(n.get_text() for n in answer_nodes(pages[page.spec.id], question.anchor)))
+            for unit in structure.text_units(github_nodes(question.source_body)):
+                if unit not in site_text:
+                    lost.append(f"{question.location}: {unit[:50]}")
+    assert not lost
+
+
+def test_part_intros_are_kept(site_build, corpus):
+    pages = all_pages(site_build.site)
+    for page in corpus.pages:
+        text = structure.normalized_text(pages[page.spec.id].find("article").get_text())
+        for part in page.parts:
+            for unit in structure.text_units(github_nodes(part.intro)):
+                assert unit in text, f"{part.source}:{part.intro_line}"
+
+
+def test_structure_matches_github(site_build, corpus):
+    pages = all_pages(site_build.site)
+    formulas = _formula_names()
+    mismatches = []
+    for page in corpus.pages:
+        for question in page.questions:
+            expected = structure.shape_of(github_nodes(question.source_body))
+            expected = expected.__class__(**{**expected.__dict__, "images": expected.images
+                                             - formula_pictures(question.source_body, formulas)})
+            actual = structure.shape_of(answer_nodes(pages[page.spec.id], question.anchor))
+            if actual != expected:
+                mismatches.append(f"{question.location}: GitHub {expected} site {actual}")
+    assert not mismatches
+
+
+def _formula_names() -> set[str]:
+    import yaml
+
+    return set(yaml.safe_load((ROOT / "imgs" / "formulas.yml").read_text(encoding="utf-8")))
+
+
+def test_no_raw_markdown_is_visible(site_build):
+    leftovers = []
+    for page_id, soup in all_pages(site_build.site).items():
+        article = soup.find("article")
+        for code in article.find_all(["pre", "code"]):
+            code.decompose()
+        for line in article.get_text("\n").split("\n"):
+            if RAW_MARKDOWN.search(line):
+                leftovers.append(f"{page_id}: {line.strip()[:60]}")
+    assert not leftovers
+
+
+def test_every_question_is_in_its_page_toc(site_build, corpus):
+    pages = all_pages(site_build.site)
+    for page in corpus.pages:
+        toc_links = {a["href"] for a in pages[page.spec.id].select("nav.md-nav--secondary a.md-nav__link")}
+        for question in page.questions:
+            assert f"#{question.anchor}" in toc_links, question.location
+
+
+def test_anchors_are_readable_and_carry_no_number(corpus):
+    for question in corpus.questions:
+        assert question.anchor and not re.match(r"^\d", question.anchor), question.location
+        assert re.fullmatch(r"[\w-]+", question.anchor), question.anchor
+
+
+def test_old_links_land_on_the_kept_question(site_build, corpus):
+    """Each dropped copy and each old id leaves an alias anchor inside the kept question's heading."""
+    pages = all_pages(site_build.site)
+    merged = [q for q in corpus.questions if q.merged_from]
+    assert merged
+    for page in corpus.pages:
+        for question in page.questions:
+            heading = pages[page.spec.id].find("h2", id=question.anchor)
+            ids = {span["id"] for span in heading.select("span.qa-alias")}
+            assert set(question.aliases) <= ids
+            for copy in [question] + question.merged_from:
+                old_id = re.sub(r"\s+", "-", copy.heading_id)
+                assert old_id in ids | {question.anchor}, f"{copy.location}: {old_id}"
+
+
+def test_home_page_links_every_section_with_counts(site_build, corpus):
+    soup = BeautifulSoup((site_build.site / "index.html").read_text(encoding="utf-8"), "html.parser")
+    text = soup.find("article").get_text()
+    hrefs = {a["href"].rstrip("/").split("/")[-1] for a in soup.select("article a[href]")}
+    for page in corpus.pages:
+        assert page.spec.id in hrefs
+        assert f"{page.spec.title}（{len(page.questions)} 题）" in text
+    assert sum(len(p.questions) for p in corpus.pages) == len(corpus.questions)
+
+
+def test_no_page_holds_more_than_forty_questions(corpus):
+    assert all(len(page.questions) <= 40 for page in corpus.pages)
+
+
+def test_edit_links_point_at_the_source_file(site_build, corpus):
+    for page in corpus.pages:
+        soup = page_soup(site_build.site, page.spec.id)
+        edit = soup.select_one('a[title="编辑此页"], a.md-content__button')
+        assert edit is not None
+        assert edit["href"].endswith(f"docs/sources/{page.sources[0]}")
+
+
+def test_content_report_lists_fixes_by_file_and_line(site_build, corpus):
+    html = (site_build.site / "topics" / "content-report" / "index.html").read_text(encoding="utf-8")
+    for kind in ("duplicate", "empty", "truncated", "order", "title", "toc-link"):
+        change = next(c for c in corpus.changes if c.kind == kind)
+        assert change.source in html and f"<td>{change.line}</td>" in html
+
+
+@pytest.mark.parametrize("expected", [
+    ("truncated", "ai-video-core.md", "请介绍下视频生成技术的应用场景"),
+    ("empty", "models-and-frameworks.md", "SAM v2"),
+    ("empty", "training-and-finetuning.md", "第二部分"),
+    ("title", "datasets-and-evaluation.md", "MAGI-1在长视频生成中的性能表现如何"),
+    ("duplicate", "models-and-frameworks.md", "目前主流的AI视频技术框架有哪几种"),
+])
+def test_known_defects_are_reported(corpus, expected):
+    kind, source, words = expected
+    assert any(c.kind == kind and c.source == source and words in c.message for c in corpus.changes)
+
+
+def test_truncated_answer_is_kept_as_written(site_build, corpus):
+    question = next(q for q in corpus.questions if "应用场景" in q.title and q.source == "ai-video-core.md"
+                    and "视频生成技术" in q.title)
+    text = page_soup(site_build.site, "video-generation").find("h2", id=question.anchor).find_next("ul").get_text()
+    assert text.rstrip().endswith("利用视频生成技术制作")
+
+
+def test_toc_order_is_followed(corpus):
+    """datasets-and-evaluation.md places questions 10-14 of part one after part two; the TOC wins."""
+    page = next(p for p in corpus.pages if p.spec.id == "datasets-generation")
+    numbers = [int(q.number) for q in page.questions]
+    assert numbers == sorted(numbers)
