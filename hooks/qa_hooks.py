@@ -11,6 +11,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
 import qa_render
+from qa_math import MathError, render_math
 from qa_catalog import CATALOG_NAME, parse_catalog
 from qa_model import SourceError
 from qa_pipeline import Corpus, Figures, SourceErrors, build_corpus
@@ -129,6 +130,28 @@ def on_page_markdown(markdown, page, config, files):
     if SECTIONS_MARKER in markdown:
         return markdown.replace(SECTIONS_MARKER, qa_render.render_sections(_state["corpus"]))
     return markdown
+
+
+def on_page_content(html, page, config, files):
+    """Turn the page's formulas into MathML; a formula that cannot be converted fails the build."""
+    try:
+        return render_math(html)[0]
+    except MathError as error:
+        raise PluginError(f"{formula_location(error.tex, page)}: {error}") from None
+
+
+def formula_location(tex: str, page) -> str:
+    """The source file and line of a formula on a page, for error messages."""
+    corpus: Corpus = _state["corpus"]
+    for topic in corpus.pages:
+        if qa_render.page_path(topic) != page.file.src_uri:
+            continue
+        for question in topic.questions:
+            for offset, line in enumerate(question.source_body.split("\n")):
+                if tex.strip() and tex.strip() in line:
+                    return f"{question.source}:{question.body_line + offset}"
+        return f"{topic.sources[0]}:{topic.questions[0].line if topic.questions else 1}"
+    return page.file.src_uri
 
 
 def on_page_context(context, page, config, nav):

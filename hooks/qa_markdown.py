@@ -194,13 +194,15 @@ def reindent_lists(body: str) -> tuple[str, int]:
             # A block that ends a list item needs a blank line for Python-Markdown to end it too.
             blank_before()
         opening = FENCE.match(line)
-        if opening:
+        stripped = line.strip()
+        # A `$$` block is copied like fenced code: its lines are TeX, not Markdown.
+        math_block = stripped == "$$" or stripped.startswith("$$") and not stripped[2:].rstrip().endswith("$$")
+        if opening or math_block:
             if interrupts:
                 blank_before()
-            fence = (opening.group(2), indent, base_output + indent - base_source)
+            fence = (opening.group(2) if opening else "$$", indent, base_output + indent - base_source)
             out.append(text)
             continue
-        stripped = line.strip()
         if interrupts and (TABLE_ROW.match(line) and not TABLE_ROW.match(out[-1])
                            or stripped.startswith("$$")):
             blank_before()

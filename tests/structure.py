@@ -31,11 +31,24 @@ def list_depth(node: Tag) -> int:
     return deepest
 
 
-def shape_of(nodes: list[Tag]) -> Shape:
-    """The Shape of a run of sibling elements (one answer)."""
+def wrap(nodes: list[Tag]) -> Tag:
+    """Copies of an answer's elements under one <div>, formulas (MathML) left out."""
     wrapper = BeautifulSoup("<div></div>", "html.parser").div
     for node in nodes:
-        wrapper.append(node.__copy__() if hasattr(node, "__copy__") else node)
+        wrapper.append(node.__copy__())
+    for math in wrapper.find_all("math"):
+        math.decompose()
+    return wrapper
+
+
+def plain_text(nodes: list[Tag]) -> str:
+    """An answer's visible text without formulas, normalized for comparison."""
+    return normalized_text(wrap(nodes).get_text())
+
+
+def shape_of(nodes: list[Tag]) -> Shape:
+    """The Shape of a run of sibling elements (one answer)."""
+    wrapper = wrap(nodes)
     return Shape(
         list_items=len(wrapper.find_all("li")),
         list_depth=list_depth(wrapper),
@@ -54,9 +67,7 @@ def normalized_text(text: str) -> str:
 def text_units(nodes: list[Tag]) -> list[str]:
     """Every paragraph, list item (its own text), table cell, heading and code block."""
     units = []
-    wrapper = BeautifulSoup("<div></div>", "html.parser").div
-    for node in nodes:
-        wrapper.append(node.__copy__())
+    wrapper = wrap(nodes)
     for element in wrapper.find_all(["p", "li", "td", "th", "pre", "h3", "h4", "h5", "h6"]):
         if element.name == "li":
             parts = [c.get_text() if isinstance(c, Tag) else str(c) for c in element.children

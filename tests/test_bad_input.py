@@ -101,3 +101,11 @@ def test_bytes_that_are_not_utf8_fail_naming_line_and_column(tmp_path):
     build, root = build_with(tmp_path, lambda data: data.replace("Sora有哪些".encode(), "Sora有哪些".encode("gb18030"), 1))
     assert build.returncode != 0
     assert re.search(rf"{SOURCE}:\d+: not valid UTF-8 \(byte 0x[0-9a-f]{{2}} at column \d+\)", build.output)
+
+
+def test_formula_that_cannot_be_converted_fails_naming_the_line(tmp_path):
+    build, root = build_with(tmp_path, lambda data: data.replace(
+        "如下所示：".encode(), "如下所示：$\\left( x$".encode(), 1))
+    line = line_of((root / "docs/sources" / SOURCE).read_bytes(), "\\left( x")
+    assert build.returncode != 0
+    assert f"{SOURCE}:{line}: cannot convert formula" in build.output

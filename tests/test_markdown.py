@@ -70,3 +70,10 @@ def test_centered_images(source, expected):
 ])
 def test_demote_headings(source, expected):
     assert demote_headings(source)[0] == expected
+
+
+def test_math_block_lines_are_kept_verbatim():
+    source = "其目标函数：\n$$\nL = \\sum_{i} \\|f(x_i)\\|^2_2\n- \\sum_j x_j\n$$\n其中："
+    rewritten, _ = reindent_lists(source)
+    assert "$$\nL = \\sum_{i} \\|f(x_i)\\|^2_2\n- \\sum_j x_j\n$$" in rewritten
+    assert rewritten.startswith("其目标函数：\n\n$$")

@@ -95,8 +95,7 @@ def test_no_source_text_is_lost(site_build, corpus):
     lost = []
     for page in corpus.pages:
         for question in page.questions:
-            site_text = structure.normalized_text(
-                "".join(n.get_text() for n in answer_nodes(pages[page.spec.id], question.anchor)))
+            site_text = structure.plain_text(answer_nodes(pages[page.spec.id], question.anchor))
             for unit in structure.text_units(github_nodes(question.source_body)):
                 if unit not in site_text:
                     lost.append(f"{question.location}: {unit[:50]}")
@@ -106,7 +105,7 @@ def test_no_source_text_is_lost(site_build, corpus):
 def test_part_intros_are_kept(site_build, corpus):
     pages = all_pages(site_build.site)
     for page in corpus.pages:
-        text = structure.normalized_text(pages[page.spec.id].find("article").get_text())
+        text = structure.plain_text([pages[page.spec.id].find("article")])
         for part in page.parts:
             for unit in structure.text_units(github_nodes(part.intro)):
                 assert unit in text, f"{part.source}:{part.intro_line}"
@@ -227,3 +226,23 @@ def test_toc_order_is_followed(corpus):
     page = next(p for p in corpus.pages if p.spec.id == "datasets-generation")
     numbers = [int(q.number) for q in page.questions]
     assert numbers == sorted(numbers)
+
+
+def test_formulas_are_mathml_not_tex(site_build, corpus):
+    """Every `$...$` and `$$...$$` of the sources, and each formula picture, is a <math> element."""
+    formulas = _formula_names()
+    pages = all_pages(site_build.site)
+    for page in corpus.pages:
+        for question in page.questions:
+            nodes = answer_nodes(pages[page.spec.id], question.anchor)
+            expected = len(re.findall(r"\$\$.*?\$\$|\$[^$\n]+\$", question.source_body, re.S))
+            expected += formula_pictures(question.source_body, formulas)
+            found = sum(len(n.find_all("math")) + (n.name == "math") for n in nodes)
+            assert found == expected, question.location
+    for soup in pages.values():
+        article = soup.find("article")
+        assert not article.select(".arithmatex")
+        for code in article.find_all(["pre", "code", "math"]):
+            code.decompose()
+        text = article.get_text()
+        assert "$" not in text and "\\(" not in text and "\\[" not in text and "\\frac" not in text
