@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from pathlib import Path
 
 import yaml
@@ -31,19 +32,33 @@ _reported: set[str] = set()
 _state: dict[str, object] = {}
 
 
-def read_inputs(docs_dir: Path, figures_dir: Path) -> tuple[dict[str, bytes], bytes, bytes, list[str]]:
+def read_inputs(docs_dir: Path, figures_dir: Path) -> tuple[dict[str, bytes], bytes, bytes, dict[str, bytes]]:
     """The raw bytes of every input the corpus is built from."""
     sources_dir = docs_dir / SOURCES_DIR
     sources = {p.name: p.read_bytes() for p in sorted(sources_dir.glob("*.md"))}
     catalog = (sources_dir / CATALOG_NAME).read_bytes()
     formulas_path = figures_dir / FORMULAS_FILE
     formulas = formulas_path.read_bytes() if formulas_path.exists() else b""
-    drawings = sorted(p.name for p in figures_dir.iterdir() if p.suffix.lower() in FIGURE_SUFFIXES) \
-        if figures_dir.is_dir() else []
+    drawings = {p.name: p.read_bytes() for p in sorted(figures_dir.iterdir())
+                if p.suffix.lower() in FIGURE_SUFFIXES} if figures_dir.is_dir() else {}
     return sources, catalog, formulas, drawings
 
 
-def load_figures(formulas: bytes, drawings: list[str]) -> Figures:
+SVG_SIZE = re.compile(rb'<svg\b[^>]*?\bwidth="(\d+)(?:px)?"[^>]*?\bheight="(\d+)(?:px)?"', re.S)
+
+
+def svg_sizes(drawings: dict[str, bytes]) -> dict[str, tuple[int, int]]:
+    """Width and height of each SVG drawing, so the page reserves its space before it loads."""
+    sizes = {}
+    for name, data in drawings.items():
+        if name.endswith(".svg"):
+            match = SVG_SIZE.search(data[:4096])
+            if match:
+                sizes[name] = (int(match.group(1)), int(match.group(2)))
+    return sizes
+
+
+def load_figures(formulas: bytes, drawings: dict[str, bytes]) -> Figures:
     """Drawings by stem (SVG preferred) and TeX formulas by picture stem."""
     by_stem: dict[str, str] = {}
     for name in sorted(drawings, key=lambda n: (not n.endswith(".svg"), n)):
@@ -61,13 +76,17 @@ def corpus_for(docs_dir: Path, figures_dir: Path) -> Corpus:
     digest = hashlib.sha256()
     for name, data in sorted(sources.items()):
         digest.update(name.encode() + b"\0" + data + b"\0")
-    digest.update(catalog + b"\0" + formulas + "\0".join(drawings).encode())
+    digest.update(catalog + b"\0" + formulas)
+    for name, data in drawings.items():
+        digest.update(name.encode() + b"\0" + data + b"\0")
     key = digest.hexdigest()
     if key not in _cache:
         _cache.clear()
         try:
             catalog_spec = parse_catalog(catalog.decode("utf-8"))
-            _cache[key] = build_corpus(sources, catalog_spec, load_figures(formulas, drawings))
+            figures = load_figures(formulas, drawings)
+            figures.sizes = svg_sizes(drawings)
+            _cache[key] = build_corpus(sources, catalog_spec, figures)
         except SourceErrors as errors:
             raise PluginError("source files cannot be built:\n  " +
                               "\n  ".join(str(e) for e in errors.errors)) from None

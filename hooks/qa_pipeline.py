@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 from typing import Callable
@@ -58,6 +59,7 @@ class Figures:
 
     drawings: dict[str, str]
     formulas: dict[str, str]
+    sizes: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def stem(self, path: str) -> str | None:
         """The figure name a source's image path refers to, or None if it is not under imgs/."""
@@ -105,12 +107,31 @@ def replace_figures(body: str, figures: Figures, source: str, line: int) -> tupl
         if stem in figures.formulas:
             notes.append(f"formula picture '{path}' written as TeX")
             return "\n$$\n" + figures.formulas[stem].strip() + "\n$$\n"
-        if figures.drawings[stem] != path.split("/")[-1]:
-            notes.append(f"figure '{path}' drawn as '{figures.drawings[stem]}'")
-        return f"![{alt}](imgs/{figures.drawings[stem]}{match.group(3) or ''})"
+        name = figures.drawings[stem]
+        if name != path.split("/")[-1]:
+            notes.append(f"figure '{path}' drawn as '{name}'")
+        return figure_markdown(name, alt or stem, figures.sizes.get(name), match.group(0) == line_text(match))
+
+    def line_text(match: re.Match) -> str:
+        text = match.string
+        start = text.rfind("\n", 0, match.start()) + 1
+        end = text.find("\n", match.end())
+        return text[start:end if end >= 0 else len(text)]
 
     body = qa_markdown.outside_code(body, lambda text: qa_markdown.MD_IMAGE.sub(replace, text))
     return body, notes
+
+
+def figure_markdown(name: str, caption: str, size: tuple[int, int] | None, alone: bool) -> str:
+    """A drawing as a captioned, lazily loaded figure; its width and height reserve its space."""
+    attrs = ' loading="lazy"'
+    if size:
+        attrs += f' width="{size[0]}" height="{size[1]}"'
+    image = f"![{caption}](imgs/{name}){{{attrs} }}"
+    if not alone:
+        return image
+    return (f'\n<figure class="qa-figure" markdown="span">\n{image}\n'
+            f"<figcaption>{html.escape(caption)}</figcaption>\n</figure>\n")
 
 
 def convert_body(body: str, source: str, line: int, figures: Figures) -> tuple[str, list[Change]]:
