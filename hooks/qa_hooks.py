@@ -153,6 +153,8 @@ def on_page_markdown(markdown, page, config, files):
 
 def on_page_content(html, page, config, files):
     """Turn the page's formulas into MathML; a formula that cannot be converted fails the build."""
+    if page.file.src_uri.startswith(f"{GENERATED_DIR}/"):
+        html = qa_render.fold_subheadings(html)
     try:
         return render_math(html)[0]
     except MathError as error:
@@ -181,3 +183,4 @@ def on_page_context(context, page, config, nav):
         # The page's own edit URL points at a generated file; swap in its main source file.
         page.edit_url = page.edit_url[: -len(page.file.src_uri)] + f"{SOURCES_DIR}/{source_page.sources[0]}"
     return context
+

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from collections import Counter, defaultdict
 
 from qa_model import Change, Question
@@ -101,3 +102,12 @@ def navigation(corpus: Corpus) -> list:
             nav.append({section.title: [{p.title: f"topics/{p.id}.md"} for p in pages]})
     nav.append({"关于": [{"内容报告": "topics/content-report.md"}]})
     return nav
+
+
+SUBHEADING = re.compile(r'<h([3-6]) id="[^"]*">(.*?)<a class="headerlink" href="#[^"]*"[^>]*>[^<]*</a></h\1>',
+                        re.DOTALL)
+
+
+def fold_subheadings(page_html: str) -> str:
+    """Headings inside an answer lose their anchors, so search shows each hit under its question."""
+    return SUBHEADING.sub(r"<h\1>\2</h\1>", page_html)

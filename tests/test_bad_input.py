@@ -109,3 +109,24 @@ def test_formula_that_cannot_be_converted_fails_naming_the_line(tmp_path):
     line = line_of((root / "docs/sources" / SOURCE).read_bytes(), "\\left( x")
     assert build.returncode != 0
     assert f"{SOURCE}:{line}: cannot convert formula" in build.output
+
+
+def test_newer_source_copy_rebuilds_and_keeps_anchors(tmp_path, site_build):
+    """Upstream renumbers its questions and adds one: the build needs no change and old links still work."""
+    def newer(data: bytes) -> bytes:
+        text = data.decode("utf-8")
+        for old, new in (("1.", "11."), ("2.", "12."), ("3.", "13."), ("4.", "14."), ("5.", "15.")):
+            text = text.replace(f'id="{old}', f'id="{new}').replace(f'">{old}', f'">{new}')
+            text = text.replace(f"[{old}", f"[{new}").replace(f"(#{old}", f"(#{new}")
+        text = text.replace("## 6.SAM v2", "## 16.SAM v2 有哪些改进？\n\nSAM v2 把分割扩展到视频，用记忆模块跟踪目标。")
+        return text.encode("utf-8")
+
+    build, _ = build_with(tmp_path, newer)
+    assert build.returncode == 0, build.output
+    before = BeautifulSoup((site_build.site / "topics/models-and-frameworks/index.html").read_text(encoding="utf-8"),
+                           "html.parser")
+    after = BeautifulSoup((build.site / "topics/models-and-frameworks/index.html").read_text(encoding="utf-8"),
+                          "html.parser")
+    old_ids = [h2["id"] for h2 in before.select("article h2")]
+    new_ids = [h2["id"] for h2 in after.select("article h2")]
+    assert old_ids == new_ids[:len(old_ids)] and new_ids[len(old_ids):] == ["sam-v2-有哪些改进"]
