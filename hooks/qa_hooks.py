@@ -12,6 +12,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
 import qa_render
+import qa_search
 from qa_math import MathError, render_math
 from qa_catalog import CATALOG_NAME, parse_catalog
 from qa_model import SourceError
@@ -109,8 +110,21 @@ def write_if_changed(path: Path, text: str) -> None:
         path.write_text(text, encoding="utf-8")
 
 
+def use_search_dictionary() -> None:
+    """Make jieba, which Material's search plugin segments Han text with, use the short-word list."""
+    try:
+        import jieba
+    except ImportError:
+        raise PluginError("jieba is not installed: the search index would not segment Chinese text. "
+                          "Run: pip install -r requirements.txt") from None
+    path = str(qa_search.search_dictionary(jieba))
+    if jieba.dt.dictionary != path:
+        jieba.set_dictionary(path)
+
+
 def on_config(config):
     """Build the corpus from the sources and derive the navigation from it."""
+    use_search_dictionary()
     docs_dir = Path(config.docs_dir)
     figures_dir = Path(config.config_file_path).parent / FIGURES_DIR
     corpus = corpus_for(docs_dir, figures_dir)
