@@ -15,12 +15,14 @@ import qa_render
 import qa_search
 from qa_math import MathError, render_math
 from qa_catalog import CATALOG_NAME, parse_catalog
+from qa_link import GLOSSARY_NAME, link_questions, parse_glossary
 from qa_model import SourceError
 from qa_pipeline import Corpus, Figures, SourceErrors, build_corpus
 
 log = logging.getLogger("mkdocs.hooks.qa")
 
 SOURCES_DIR = "sources"
+DATA_DIR = "data"
 GENERATED_DIR = "topics"
 FIGURES_DIR = "imgs"
 FORMULAS_FILE = "formulas.yml"
@@ -34,10 +36,10 @@ _state: dict[str, object] = {}
 
 
 def read_inputs(docs_dir: Path, figures_dir: Path) -> tuple[dict[str, bytes], bytes, bytes, dict[str, bytes]]:
-    """The raw bytes of every input the corpus is built from."""
+    """The raw bytes of every input the corpus is built from (the glossary rides with the catalog)."""
     sources_dir = docs_dir / SOURCES_DIR
     sources = {p.name: p.read_bytes() for p in sorted(sources_dir.glob("*.md"))}
-    catalog = (sources_dir / CATALOG_NAME).read_bytes()
+    catalog = (sources_dir / CATALOG_NAME).read_bytes() + b"\0" + (docs_dir / DATA_DIR / GLOSSARY_NAME).read_bytes()
     formulas_path = figures_dir / FORMULAS_FILE
     formulas = formulas_path.read_bytes() if formulas_path.exists() else b""
     drawings = {p.name: p.read_bytes() for p in sorted(figures_dir.iterdir())
@@ -84,10 +86,13 @@ def corpus_for(docs_dir: Path, figures_dir: Path) -> Corpus:
     if key not in _cache:
         _cache.clear()
         try:
-            catalog_spec = parse_catalog(catalog.decode("utf-8"))
+            catalog_text, glossary_text = catalog.decode("utf-8").split("\0", 1)
             figures = load_figures(formulas, drawings)
             figures.sizes = svg_sizes(drawings)
-            _cache[key] = build_corpus(sources, catalog_spec, figures)
+            corpus = build_corpus(sources, parse_catalog(catalog_text), figures)
+            page_of = {id(q): page.spec.id for page in corpus.pages for q in page.questions}
+            corpus.links = link_questions(corpus.questions, page_of, parse_glossary(glossary_text))
+            _cache[key] = corpus
         except SourceErrors as errors:
             raise PluginError("source files cannot be built:\n  " +
                               "\n  ".join(str(e) for e in errors.errors)) from None
@@ -137,9 +142,10 @@ def on_pre_build(config):
     """Write the generated topic pages and the content report under docs/topics/."""
     corpus: Corpus = _state["corpus"]
     out_dir = Path(config.docs_dir) / GENERATED_DIR
-    wanted = {qa_render.page_path(page).split("/", 1)[1]: qa_render.render_page(page)
+    wanted = {qa_render.page_path(page).split("/", 1)[1]: qa_render.render_page(page, corpus)
               for page in corpus.pages}
     wanted["content-report.md"] = qa_render.render_report(corpus)
+    wanted["glossary.md"] = qa_render.render_glossary(corpus)
     for name, text in wanted.items():
         write_if_changed(out_dir / name, text)
     for stale in out_dir.glob("*.md"):
@@ -167,8 +173,10 @@ def on_page_markdown(markdown, page, config, files):
 
 def on_page_content(html, page, config, files):
     """Turn the page's formulas into MathML; a formula that cannot be converted fails the build."""
-    if page.file.src_uri.startswith(f"{GENERATED_DIR}/"):
+    topic = next((p for p in _state["corpus"].pages if qa_render.page_path(p) == page.file.src_uri), None)
+    if topic is not None:
         html = qa_render.fold_subheadings(html)
+        html = qa_render.link_terms(html, _state["corpus"].links, topic)
     try:
         return render_math(html)[0]
     except MathError as error:
@@ -190,11 +198,19 @@ def formula_location(tex: str, page) -> str:
 
 
 def on_page_context(context, page, config, nav):
-    """Point a topic page's edit link at the source file it is built from."""
+    """Point a generated page's edit link at the file it is built from, or drop it."""
     corpus: Corpus = _state["corpus"]
+    if not page.edit_url or not page.file.src_uri.startswith(f"{GENERATED_DIR}/"):
+        return context
+    # A generated page's own edit URL points at a file that is not in the repository:
+    # send topic pages to their main source file, the glossary to its data file.
+    base = page.edit_url[: -len(page.file.src_uri)]
     source_page = next((p for p in corpus.pages if qa_render.page_path(p) == page.file.src_uri), None)
-    if source_page is not None and page.edit_url and source_page.sources:
-        # The page's own edit URL points at a generated file; swap in its main source file.
-        page.edit_url = page.edit_url[: -len(page.file.src_uri)] + f"{SOURCES_DIR}/{source_page.sources[0]}"
+    if source_page is not None and source_page.sources:
+        page.edit_url = f"{base}{SOURCES_DIR}/{source_page.sources[0]}"
+    elif page.file.src_uri == f"{GENERATED_DIR}/{qa_render.GLOSSARY_PAGE}.md":
+        page.edit_url = f"{base}{DATA_DIR}/{GLOSSARY_NAME}"
+    else:
+        page.edit_url = None
     return context
 

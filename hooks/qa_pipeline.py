@@ -47,6 +47,11 @@ class Corpus:
     pages: list[Page]
     changes: list[Change]
     found: int = 0
+    links: object = None  # qa_link.Links, set by the link step
+
+    def page_of(self, question: Question) -> Page:
+        """The page a question is on."""
+        return next(page for page in self.pages if any(q is question for q in page.questions))
 
     @property
     def questions(self) -> list[Question]:

@@ -31,7 +31,24 @@ def heading(question: Question) -> str:
     return f"## {title}{aliases} {{ #{question.anchor} }}"
 
 
-def render_page(page: Page) -> str:
+def link_text(text: str) -> str:
+    """Text safe inside a Markdown link label."""
+    return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+
+
+def related_block(question: Question, corpus: Corpus) -> str:
+    """The 'related questions' list under an answer; kept out of the search index."""
+    if corpus.links is None or not corpus.links.related.get(id(question)):
+        return ""
+    lines = ['<div class="qa-related" data-search-exclude="true" markdown>', "", "**相关问题**", ""]
+    for related in corpus.links.related[id(question)]:
+        target = corpus.page_of(related.question)
+        mark = ' <span class="qa-overlap">内容高度重叠</span>' if related.overlapping else ""
+        lines.append(f"- [{link_text(related.question.title)}]({target.spec.id}.md#{related.question.anchor}){mark}")
+    return "\n".join(lines + ["", "</div>"])
+
+
+def render_page(page: Page, corpus: Corpus | None = None) -> str:
     """The Markdown of one topic page: its title, each part's intro, then its questions."""
     lines = ["---", f"title: {page.spec.title}", "---", "",
              GENERATED_NOTE.format(sources=", docs/sources/".join(page.sources)), "",
@@ -41,6 +58,8 @@ def render_page(page: Page) -> str:
             lines += [part.intro, ""]
         for question in part.questions:
             lines += [heading(question), "", question.body, ""]
+            if corpus is not None:
+                lines += [related_block(question, corpus), ""]
     return "\n".join(lines).replace("](imgs/", "](../imgs/")
 
 
@@ -100,6 +119,7 @@ def navigation(corpus: Corpus) -> list:
             nav.append({section.title: f"topics/{pages[0].id}.md"})
         elif pages:
             nav.append({section.title: [{p.title: f"topics/{p.id}.md"} for p in pages]})
+    nav.append({"术语表": f"topics/{GLOSSARY_PAGE}.md"})
     nav.append({"关于": [{"内容报告": "topics/content-report.md"}]})
     return nav
 
@@ -111,3 +131,81 @@ SUBHEADING = re.compile(r'<h([3-6]) id="[^"]*">(.*?)<a class="headerlink" href="
 def fold_subheadings(page_html: str) -> str:
     """Headings inside an answer lose their anchors, so search shows each hit under its question."""
     return SUBHEADING.sub(r"<h\1>\2</h\1>", page_html)
+
+
+GLOSSARY_PAGE = "glossary"
+
+
+def render_glossary(corpus: Corpus) -> str:
+    """The glossary page: each term with its definition and every question that uses it."""
+    links = corpus.links
+    users: dict[str, list[Question]] = {term.id: [] for term in links.glossary}
+    for question in corpus.questions:
+        for term in links.terms.get(id(question), []):
+            users[term.id].append(question)
+    lines = ["---", "title: 术语表", "---", "",
+             "# 术语表", "",
+             f"AI 视频面试中反复出现的 {len(links.glossary)} 个关键术语，每条一句话定义，并列出用到它的题目。"
+             "答案中术语第一次出现时链接到这里，鼠标悬停可看定义。", ""]
+    for term in sorted(links.glossary, key=lambda t: t.term.lower()):
+        lines += [f"## {term.term} {{ #{term.id} }}", "", f"{term.definition}", "",
+                  f"英文：*{term.en}*", ""]
+        if users[term.id]:
+            lines += [f'<div class="qa-term-uses" data-search-exclude="true" markdown>', "",
+                      f"出现在 {len(users[term.id])} 道题中：", ""]
+            for question in users[term.id]:
+                page = corpus.page_of(question)
+                lines.append(f"- [{link_text(question.title)}]({page.spec.id}.md#{question.anchor})")
+            lines += ["", "</div>", ""]
+    return "\n".join(lines)
+
+
+TAG_OR_TEXT = re.compile(r"(<[^>]+>)")
+OPENING_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)\b")
+CLOSING_TAG = re.compile(r"</([a-zA-Z][a-zA-Z0-9]*)\s*>")
+# Text inside these is not prose: a term there is not linked.
+NO_TERM_LINKS = {"a", "h1", "h2", "h3", "h4", "h5", "h6", "code", "pre", "math", "figcaption",
+                 "script", "style", "kbd", "button", "summary", "label", "title"}
+
+
+def link_terms(page_html: str, links, page: Page) -> str:
+    """Link the first mention of each glossary term on a page to its entry, definition on hover."""
+    if links is None:
+        return page_html
+    wanted = {}
+    for question in page.questions:
+        for term in links.terms.get(id(question), []):
+            wanted.setdefault(term.id, term)
+    done: set[str] = set()
+    blocked: Counter = Counter()
+    pieces = TAG_OR_TEXT.split(page_html)
+    for position, piece in enumerate(pieces):
+        if piece.startswith("<"):
+            closing = CLOSING_TAG.match(piece)
+            opening = OPENING_TAG.match(piece)
+            if closing and closing.group(1).lower() in NO_TERM_LINKS:
+                blocked[closing.group(1).lower()] -= 1
+            elif opening and opening.group(1).lower() in NO_TERM_LINKS and not piece.endswith("/>"):
+                blocked[opening.group(1).lower()] += 1
+            continue
+        if not piece.strip() or any(count > 0 for count in blocked.values()):
+            continue
+        pieces[position] = link_terms_in_text(piece, wanted, done)
+    return "".join(pieces)
+
+
+def link_terms_in_text(text: str, wanted: dict, done: set[str]) -> str:
+    """Link, in one run of text, the first mention of each term not yet linked on the page."""
+    spans = []
+    for term_id, term in wanted.items():
+        if term_id in done:
+            continue
+        match = term.pattern.search(text)
+        if match and not any(s < match.end() and match.start() < e for s, e, _ in spans):
+            spans.append((match.start(), match.end(), term))
+            done.add(term_id)
+    for start, end, term in sorted(spans, key=lambda span: -span[0]):
+        title = html.escape(f"{term.term}：{term.definition}", quote=True)
+        text = (text[:start] + f'<a class="qa-term" href="../{GLOSSARY_PAGE}/#{term.id}" title="{title}">'
+                + text[start:end] + "</a>" + text[end:])
+    return text

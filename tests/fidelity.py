@@ -31,7 +31,8 @@ def github_nodes(markdown: str) -> list:
 
 
 def answer_nodes(soup: BeautifulSoup, anchor: str) -> list:
-    """The elements of one answer on the site: everything after its h2 up to the next h2."""
+    """The elements of one answer on the site: everything after its h2 up to the next h2,
+    without the related-questions list the site adds."""
     heading = soup.find("h2", id=anchor)
     if heading is None:
         raise AssertionError(f"no heading with id {anchor!r}")
@@ -39,15 +40,16 @@ def answer_nodes(soup: BeautifulSoup, anchor: str) -> list:
     for sibling in heading.next_siblings:
         if getattr(sibling, "name", None) == "h2":
             break
-        if getattr(sibling, "name", None):
+        if getattr(sibling, "name", None) and "qa-related" not in (sibling.get("class") or []):
             nodes.append(sibling)
     return nodes
 
 
 def topic_pages(site: Path) -> dict[str, BeautifulSoup]:
-    """Every topic page of the built site by page id (the content report left out)."""
+    """Every topic page of the built site by page id (content report and glossary left out)."""
     return {p.parent.name: BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser")
-            for p in sorted((site / "topics").glob("*/index.html")) if p.parent.name != "content-report"}
+            for p in sorted((site / "topics").glob("*/index.html"))
+            if p.parent.name not in ("content-report", "glossary")}
 
 
 def compare(site: Path, corpus) -> tuple[list[str], list[str], int]:
