@@ -9,20 +9,23 @@ from pathlib import Path
 
 import yaml
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
+import qa_i18n
 import qa_render
 import qa_search
 from qa_math import MathError, render_math
 from qa_catalog import CATALOG_NAME, parse_catalog
 from qa_link import GLOSSARY_NAME, link_questions, parse_glossary
-from qa_model import SourceError
-from qa_pipeline import Corpus, Figures, SourceErrors, build_corpus
+from qa_model import Change, SourceError
+from qa_pipeline import Corpus, Figures, SourceErrors, build_corpus, convert_body
 
 log = logging.getLogger("mkdocs.hooks.qa")
 
 SOURCES_DIR = "sources"
 DATA_DIR = "data"
+ENGLISH_DIR = "en"
 GENERATED_DIR = "topics"
 FIGURES_DIR = "imgs"
 FORMULAS_FILE = "formulas.yml"
@@ -40,6 +43,9 @@ def read_inputs(docs_dir: Path, figures_dir: Path) -> tuple[dict[str, bytes], by
     sources_dir = docs_dir / SOURCES_DIR
     sources = {p.name: p.read_bytes() for p in sorted(sources_dir.glob("*.md"))}
     catalog = (sources_dir / CATALOG_NAME).read_bytes() + b"\0" + (docs_dir / DATA_DIR / GLOSSARY_NAME).read_bytes()
+    english_dir = docs_dir / DATA_DIR / ENGLISH_DIR
+    english = {p.name: p.read_bytes() for p in sorted(english_dir.glob("*.yml"))} if english_dir.is_dir() else {}
+    _state["english_files"] = english
     formulas_path = figures_dir / FORMULAS_FILE
     formulas = formulas_path.read_bytes() if formulas_path.exists() else b""
     drawings = {p.name: p.read_bytes() for p in sorted(figures_dir.iterdir())
@@ -80,6 +86,8 @@ def corpus_for(docs_dir: Path, figures_dir: Path) -> Corpus:
     for name, data in sorted(sources.items()):
         digest.update(name.encode() + b"\0" + data + b"\0")
     digest.update(catalog + b"\0" + formulas)
+    for name, data in _state["english_files"].items():
+        digest.update(name.encode() + b"\0" + data + b"\0")
     for name, data in drawings.items():
         digest.update(name.encode() + b"\0" + data + b"\0")
     key = digest.hexdigest()
@@ -92,6 +100,8 @@ def corpus_for(docs_dir: Path, figures_dir: Path) -> Corpus:
             corpus = build_corpus(sources, parse_catalog(catalog_text), figures)
             page_of = {id(q): page.spec.id for page in corpus.pages for q in page.questions}
             corpus.links = link_questions(corpus.questions, page_of, parse_glossary(glossary_text))
+            corpus.editions = make_editions(qa_i18n.load_english(_state["english_files"]), figures)
+            report_translations(corpus)
             _cache[key] = corpus
         except SourceErrors as errors:
             raise PluginError("source files cannot be built:\n  " +
@@ -105,7 +115,52 @@ def corpus_for(docs_dir: Path, figures_dir: Path) -> Corpus:
             log.info("%s", change)
         log.info("content: %d questions in the sources, %d on the site, %d changes "
                  "(see topics/content-report/)", corpus.found, len(corpus.questions), len(corpus.changes))
+        titled, answered, total = corpus.translated
+        log.info("English edition: %d/%d titles and %d/%d answers translated", titled, total, answered, total)
     return corpus
+
+
+def make_editions(english: qa_i18n.English, figures: Figures) -> dict[str, qa_i18n.Edition]:
+    """The three editions; English answers go through the same Markdown rewrite as the sources."""
+    def convert(answer: str, question) -> str:
+        return convert_body(answer, f"data/en/{english.questions[question.anchor].file}", 1, figures)[0]
+
+    return {code: qa_i18n.Edition(code, english if code == qa_i18n.ENGLISH else None, convert)
+            for code in qa_i18n.EDITIONS}
+
+
+def report_translations(corpus: Corpus) -> None:
+    """Count English titles and answers, and report answers whose Chinese source changed since."""
+    english = corpus.editions[qa_i18n.ENGLISH].english
+    titled = answered = 0
+    for question in corpus.questions:
+        translation = english.questions.get(question.anchor)
+        if translation is None:
+            continue
+        titled += 1
+        if translation.answer:
+            answered += 1
+            if translation.source != qa_i18n.fingerprint(question):
+                corpus.changes.append(Change("translation", question.source, question.line,
+                                             f"English answer to '{question.title}' may be outdated: the "
+                                             f"Chinese changed since it was translated (data/en/{translation.file})"))
+    corpus.translated = (titled, answered, len(corpus.questions))
+
+
+def current_edition(config) -> qa_i18n.Edition:
+    """The edition being built: mkdocs-static-i18n builds one language after another."""
+    plugin = config.plugins.get("i18n")
+    code = getattr(plugin, "current_language", None) or qa_i18n.DEFAULT
+    return _state["corpus"].editions[code]
+
+
+def base_path(src_uri: str) -> str:
+    """'topics/x.en.md' -> 'topics/x.md': the page a translated file stands for."""
+    for code in qa_i18n.EDITIONS:
+        suffix = f".{code}.md"
+        if src_uri.endswith(suffix):
+            return src_uri[: -len(suffix)] + ".md"
+    return src_uri
 
 
 def write_if_changed(path: Path, text: str) -> None:
@@ -134,22 +189,26 @@ def on_config(config):
     figures_dir = Path(config.config_file_path).parent / FIGURES_DIR
     corpus = corpus_for(docs_dir, figures_dir)
     _state.update(corpus=corpus, docs_dir=docs_dir, figures_dir=figures_dir)
-    config.nav = qa_render.navigation(corpus)
+    config.nav = qa_render.navigation(corpus, current_edition(config))
     return config
 
 
 def on_pre_build(config):
-    """Write the generated topic pages and the content report under docs/topics/."""
+    """Write every edition's generated pages under docs/topics/ (and the 繁體 home page)."""
     corpus: Corpus = _state["corpus"]
-    out_dir = Path(config.docs_dir) / GENERATED_DIR
-    wanted = {qa_render.page_path(page).split("/", 1)[1]: qa_render.render_page(page, corpus)
-              for page in corpus.pages}
-    wanted["content-report.md"] = qa_render.render_report(corpus)
-    wanted["glossary.md"] = qa_render.render_glossary(corpus)
+    docs_dir = Path(config.docs_dir)
+    wanted: dict[str, str] = {f"{GENERATED_DIR}/content-report.md": qa_render.render_report(corpus)}
+    for edition in corpus.editions.values():
+        for page in corpus.pages:
+            wanted[edition.file_name(qa_render.page_path(page))] = qa_render.render_page(page, corpus, edition)
+        wanted[edition.file_name(f"{GENERATED_DIR}/{qa_render.GLOSSARY_PAGE}.md")] = \
+            qa_render.render_glossary(corpus, edition)
+    traditional = corpus.editions[qa_i18n.TRADITIONAL]
+    wanted[traditional.file_name("index.md")] = traditional.convert_page((docs_dir / "index.md").read_text("utf-8"))
     for name, text in wanted.items():
-        write_if_changed(out_dir / name, text)
-    for stale in out_dir.glob("*.md"):
-        if stale.name not in wanted:
+        write_if_changed(docs_dir / name, text)
+    for stale in (docs_dir / GENERATED_DIR).glob("*.md"):
+        if f"{GENERATED_DIR}/{stale.name}" not in wanted:
             stale.unlink()
 
 
@@ -167,16 +226,17 @@ def on_files(files: Files, config):
 def on_page_markdown(markdown, page, config, files):
     """Fill the home page's section list."""
     if SECTIONS_MARKER in markdown:
-        return markdown.replace(SECTIONS_MARKER, qa_render.render_sections(_state["corpus"]))
+        return markdown.replace(SECTIONS_MARKER, qa_render.render_sections(_state["corpus"], current_edition(config)))
     return markdown
 
 
 def on_page_content(html, page, config, files):
     """Turn the page's formulas into MathML; a formula that cannot be converted fails the build."""
-    topic = next((p for p in _state["corpus"].pages if qa_render.page_path(p) == page.file.src_uri), None)
+    path = base_path(page.file.src_uri)
+    topic = next((p for p in _state["corpus"].pages if qa_render.page_path(p) == path), None)
     if topic is not None:
         html = qa_render.fold_subheadings(html)
-        html = qa_render.link_terms(html, _state["corpus"].links, topic)
+        html = qa_render.link_terms(html, _state["corpus"].links, topic, current_edition(config))
     try:
         return render_math(html)[0]
     except MathError as error:
@@ -187,7 +247,7 @@ def formula_location(tex: str, page) -> str:
     """The source file and line of a formula on a page, for error messages."""
     corpus: Corpus = _state["corpus"]
     for topic in corpus.pages:
-        if qa_render.page_path(topic) != page.file.src_uri:
+        if qa_render.page_path(topic) != base_path(page.file.src_uri):
             continue
         for question in topic.questions:
             for offset, line in enumerate(question.source_body.split("\n")):
@@ -205,12 +265,47 @@ def on_page_context(context, page, config, nav):
     # A generated page's own edit URL points at a file that is not in the repository:
     # send topic pages to their main source file, the glossary to its data file.
     base = page.edit_url[: -len(page.file.src_uri)]
-    source_page = next((p for p in corpus.pages if qa_render.page_path(p) == page.file.src_uri), None)
+    path = base_path(page.file.src_uri)
+    source_page = next((p for p in corpus.pages if qa_render.page_path(p) == path), None)
     if source_page is not None and source_page.sources:
         page.edit_url = f"{base}{SOURCES_DIR}/{source_page.sources[0]}"
-    elif page.file.src_uri == f"{GENERATED_DIR}/{qa_render.GLOSSARY_PAGE}.md":
+    elif path == f"{GENERATED_DIR}/{qa_render.GLOSSARY_PAGE}.md":
         page.edit_url = f"{base}{DATA_DIR}/{GLOSSARY_NAME}"
     else:
         page.edit_url = None
     return context
 
+
+
+SEARCH_INDEX = "search/search_index.json"
+NOT_FOUND = "404.html"
+
+
+def i18n_plugin(config):
+    return config.plugins.get("i18n")
+
+
+def on_post_template(output, template_name, config):
+    """Keep each edition's 404 page: every edition renders it to the same file at the site root."""
+    if template_name == NOT_FOUND:
+        _state.setdefault("not_found", {})[current_edition(config).code] = output
+    return output
+
+
+@event_priority(-110)  # after mkdocs-static-i18n has built every edition
+def on_post_build(config):
+    """Write each edition's 404 page and search index into the edition's own folder."""
+    plugin = i18n_plugin(config)
+    if plugin is not None and plugin.building:
+        return  # an inner build of one edition; the outer build finishes the job
+    site = Path(config.site_dir)
+    pages = _state.get("not_found", {})
+    for code, output in pages.items():
+        target = site / NOT_FOUND if code == qa_i18n.DEFAULT else site / code / NOT_FOUND
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if code == qa_i18n.DEFAULT:
+            output = qa_i18n.redirecting_404(output, config.site_url or "/")
+        target.write_text(output, encoding="utf-8")
+    if plugin is not None:
+        qa_i18n.split_search_index(site / SEARCH_INDEX, {code: site / code / SEARCH_INDEX
+                                                         for code in qa_i18n.EDITIONS if code != qa_i18n.DEFAULT})

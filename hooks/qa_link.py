@@ -42,6 +42,11 @@ class Term:
     match: tuple[str, ...]
     definition: str
 
+    def english_term(self) -> Term:
+        """The same entry matched by its Latin spellings and English name, for English text."""
+        spellings = tuple(m for m in self.match if re.search(r"[A-Za-z]", m)) + (self.en,)
+        return Term(self.id, self.term, self.en, tuple(dict.fromkeys(spellings)), self.definition)
+
     @property
     def pattern(self) -> re.Pattern:
         """Latin spellings match whole words (a hyphen binds: ViT is not found in U-ViT); Han ones anywhere."""

@@ -48,6 +48,8 @@ class Corpus:
     changes: list[Change]
     found: int = 0
     links: object = None  # qa_link.Links, set by the link step
+    editions: dict = field(default_factory=dict)  # qa_i18n.Edition by language code
+    translated: tuple[int, int, int] = (0, 0, 0)  # English titles, answers, questions
 
     def page_of(self, question: Question) -> Page:
         """The page a question is on."""

@@ -6,8 +6,11 @@ import html
 import re
 from collections import Counter, defaultdict
 
+from qa_i18n import DEFAULT, Edition
 from qa_model import Change, Question
 from qa_pipeline import Corpus, Page
+
+ZH = Edition(DEFAULT)
 
 GENERATED_NOTE = ("<!-- Generated at build time from docs/sources/{sources}. "
                   "Edit the source file, not this page. -->")
@@ -23,11 +26,11 @@ def page_path(page: Page) -> str:
     return f"topics/{page.spec.id}.md"
 
 
-def heading(question: Question) -> str:
+def heading(question: Question, edition: Edition = ZH) -> str:
     """A question's Markdown heading: its title, alias anchors for old links, its own anchor."""
     aliases = "".join(f'<span class="qa-alias" id="{html.escape(a, quote=True)}"></span>'
                       for a in question.aliases)
-    title = question.title.replace("#", "\\#")
+    title = edition.title(question).replace("#", "\\#")
     return f"## {title}{aliases} {{ #{question.anchor} }}"
 
 
@@ -36,34 +39,36 @@ def link_text(text: str) -> str:
     return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
 
 
-def related_block(question: Question, corpus: Corpus) -> str:
+def related_block(question: Question, corpus: Corpus, edition: Edition = ZH) -> str:
     """The 'related questions' list under an answer; kept out of the search index."""
     if corpus.links is None or not corpus.links.related.get(id(question)):
         return ""
-    lines = ['<div class="qa-related" data-search-exclude="true" markdown>', "", "**相关问题**", ""]
+    lines = ['<div class="qa-related" data-search-exclude="true" markdown>', "",
+             f"**{edition.string('related')}**", ""]
     for related in corpus.links.related[id(question)]:
         target = corpus.page_of(related.question)
-        mark = ' <span class="qa-overlap">内容高度重叠</span>' if related.overlapping else ""
-        lines.append(f"- [{link_text(related.question.title)}]({target.spec.id}.md#{related.question.anchor}){mark}")
+        mark = f' <span class="qa-overlap">{edition.string("overlap")}</span>' if related.overlapping else ""
+        lines.append(f"- [{link_text(edition.title(related.question))}]({target.spec.id}.md#{related.question.anchor}){mark}")
     return "\n".join(lines + ["", "</div>"])
 
 
-def render_page(page: Page, corpus: Corpus | None = None) -> str:
+def render_page(page: Page, corpus: Corpus | None = None, edition: Edition = ZH) -> str:
     """The Markdown of one topic page: its title, each part's intro, then its questions."""
-    lines = ["---", f"title: {page.spec.title}", "---", "",
+    title = edition.page_title(page.spec)
+    lines = ["---", f"title: {title}", "---", "",
              GENERATED_NOTE.format(sources=", docs/sources/".join(page.sources)), "",
-             f"# {page.spec.title}", ""]
+             f"# {title}", ""]
     for part in page.parts:
         if part.intro.strip():
             lines += [part.intro, ""]
         for question in part.questions:
-            lines += [heading(question), "", question.body, ""]
+            lines += [heading(question, edition), "", edition.body(question), ""]
             if corpus is not None:
-                lines += [related_block(question, corpus), ""]
-    return "\n".join(lines).replace("](imgs/", "](../imgs/")
+                lines += [related_block(question, corpus, edition), ""]
+    return edition.convert_page("\n".join(lines).replace("](imgs/", "](../imgs/"))
 
 
-def render_sections(corpus: Corpus) -> str:
+def render_sections(corpus: Corpus, edition: Edition = ZH) -> str:
     """The home page's list of sections: each with its summary, pages and question counts."""
     counts = {page.spec.id: len(page.questions) for page in corpus.pages}
     blocks = ['<div class="grid cards" markdown>', ""]
@@ -72,19 +77,19 @@ def render_sections(corpus: Corpus) -> str:
         if not pages:
             continue
         total = sum(counts[p.id] for p in pages)
-        first = pages[0]
-        blocks.append(f"-   **[{section.title}](topics/{first.id}.md)** · {total} 题")
-        blocks.append("")
-        blocks.append("    ---")
-        blocks.append("")
-        if section.summary:
-            blocks.append(f"    {section.summary}")
-            blocks.append("")
+        title, summary = edition.section_text(section)
+        blocks.append(f"-   **[{title}](topics/{pages[0].id}.md)** · {edition.string('questions', count=total)}")
+        blocks += ["", "    ---", ""]
+        if summary:
+            blocks += [f"    {summary}", ""]
         for page in pages:
-            blocks.append(f"    - [{page.title}](topics/{page.id}.md)（{counts[page.id]} 题）")
+            count = edition.string("questions", count=counts[page.id])
+            blocks.append(f"    - [{edition.page_title(page)}](topics/{page.id}.md)（{count}）"
+                          if not edition.is_english else
+                          f"    - [{edition.page_title(page)}](topics/{page.id}.md) ({count})")
         blocks.append("")
     blocks.append("</div>")
-    return "\n".join(blocks)
+    return edition.convert_page("\n".join(blocks))
 
 
 def render_report(corpus: Corpus) -> str:
@@ -109,18 +114,20 @@ def render_report(corpus: Corpus) -> str:
     return "\n".join(lines) + "\n"
 
 
-def navigation(corpus: Corpus) -> list:
-    """MkDocs `nav`: home, one entry per section (a single page stands alone), the report last."""
-    nav: list = [{"首页": "index.md"}]
+def navigation(corpus: Corpus, edition: Edition = ZH) -> list:
+    """MkDocs `nav`: home, one entry per section (a single page stands alone), glossary, report."""
+    convert = edition.convert_page
+    nav: list = [{convert(edition.string("home")): "index.md"}]
     present = {page.spec.id for page in corpus.pages}
     for section in corpus.sections:
         pages = [p for p in section.pages if p.id in present]
+        title = convert(edition.section_text(section)[0])
         if len(pages) == 1:
-            nav.append({section.title: f"topics/{pages[0].id}.md"})
+            nav.append({title: f"topics/{pages[0].id}.md"})
         elif pages:
-            nav.append({section.title: [{p.title: f"topics/{p.id}.md"} for p in pages]})
-    nav.append({"术语表": f"topics/{GLOSSARY_PAGE}.md"})
-    nav.append({"关于": [{"内容报告": "topics/content-report.md"}]})
+            nav.append({title: [{convert(edition.page_title(p)): f"topics/{p.id}.md"} for p in pages]})
+    nav.append({convert(edition.string("glossary")): f"topics/{GLOSSARY_PAGE}.md"})
+    nav.append({convert(edition.string("about")): [{convert(edition.string("report")): "topics/content-report.md"}]})
     return nav
 
 
@@ -136,28 +143,28 @@ def fold_subheadings(page_html: str) -> str:
 GLOSSARY_PAGE = "glossary"
 
 
-def render_glossary(corpus: Corpus) -> str:
+def render_glossary(corpus: Corpus, edition: Edition = ZH) -> str:
     """The glossary page: each term with its definition and every question that uses it."""
     links = corpus.links
     users: dict[str, list[Question]] = {term.id: [] for term in links.glossary}
     for question in corpus.questions:
         for term in links.terms.get(id(question), []):
             users[term.id].append(question)
-    lines = ["---", "title: 术语表", "---", "",
-             "# 术语表", "",
-             f"AI 视频面试中反复出现的 {len(links.glossary)} 个关键术语，每条一句话定义，并列出用到它的题目。"
-             "答案中术语第一次出现时链接到这里，鼠标悬停可看定义。", ""]
-    for term in sorted(links.glossary, key=lambda t: t.term.lower()):
-        lines += [f"## {term.term} {{ #{term.id} }}", "", f"{term.definition}", "",
-                  f"英文：*{term.en}*", ""]
+    title = edition.string("glossary")
+    lines = ["---", f"title: {title}", "---", "", f"# {title}", "",
+             edition.string("glossary_intro", count=len(links.glossary)), ""]
+    for term in sorted(links.glossary, key=lambda t: edition.term_name(t).lower()):
+        lines += [f"## {edition.term_name(term)} {{ #{term.id} }}", "", edition.term_definition(term), ""]
+        if not edition.is_english:
+            lines += [f"{edition.string('english')}：*{term.en}*", ""]
         if users[term.id]:
-            lines += [f'<div class="qa-term-uses" data-search-exclude="true" markdown>', "",
-                      f"出现在 {len(users[term.id])} 道题中：", ""]
+            lines += ['<div class="qa-term-uses" data-search-exclude="true" markdown>', "",
+                      edition.string("used_in", count=len(users[term.id])), ""]
             for question in users[term.id]:
                 page = corpus.page_of(question)
-                lines.append(f"- [{link_text(question.title)}]({page.spec.id}.md#{question.anchor})")
+                lines.append(f"- [{link_text(edition.title(question))}]({page.spec.id}.md#{question.anchor})")
             lines += ["", "</div>", ""]
-    return "\n".join(lines)
+    return edition.convert_page("\n".join(lines))
 
 
 TAG_OR_TEXT = re.compile(r"(<[^>]+>)")
@@ -168,7 +175,7 @@ NO_TERM_LINKS = {"a", "h1", "h2", "h3", "h4", "h5", "h6", "code", "pre", "math",
                  "script", "style", "kbd", "button", "summary", "label", "title"}
 
 
-def link_terms(page_html: str, links, page: Page) -> str:
+def link_terms(page_html: str, links, page: Page, edition: Edition = ZH) -> str:
     """Link the first mention of each glossary term on a page to its entry, definition on hover."""
     if links is None:
         return page_html
@@ -176,6 +183,8 @@ def link_terms(page_html: str, links, page: Page) -> str:
     for question in page.questions:
         for term in links.terms.get(id(question), []):
             wanted.setdefault(term.id, term)
+    if edition.is_english:
+        wanted = {key: term.english_term() for key, term in wanted.items()}
     done: set[str] = set()
     blocked: Counter = Counter()
     pieces = TAG_OR_TEXT.split(page_html)
@@ -190,11 +199,11 @@ def link_terms(page_html: str, links, page: Page) -> str:
             continue
         if not piece.strip() or any(count > 0 for count in blocked.values()):
             continue
-        pieces[position] = link_terms_in_text(piece, wanted, done)
+        pieces[position] = link_terms_in_text(piece, wanted, done, edition)
     return "".join(pieces)
 
 
-def link_terms_in_text(text: str, wanted: dict, done: set[str]) -> str:
+def link_terms_in_text(text: str, wanted: dict, done: set[str], edition: Edition = ZH) -> str:
     """Link, in one run of text, the first mention of each term not yet linked on the page."""
     spans = []
     for term_id, term in wanted.items():
@@ -205,7 +214,10 @@ def link_terms_in_text(text: str, wanted: dict, done: set[str]) -> str:
             spans.append((match.start(), match.end(), term))
             done.add(term_id)
     for start, end, term in sorted(spans, key=lambda span: -span[0]):
-        title = html.escape(f"{term.term}：{term.definition}", quote=True)
+        title = edition.convert_page(f"{edition.term_name(term)}：{edition.term_definition(term)}"
+                                     if not edition.is_english else
+                                     f"{term.en}: {edition.term_definition(term)}")
+        title = html.escape(title, quote=True)
         text = (text[:start] + f'<a class="qa-term" href="../{GLOSSARY_PAGE}/#{term.id}" title="{title}">'
                 + text[start:end] + "</a>" + text[end:])
     return text

@@ -1,0 +1,8 @@
+// Switching edition keeps the reader on the same question: the question anchors are the same
+// in every edition, and navigation.tracking keeps the current one in the address bar.
+document.addEventListener("click", function (event) {
+  var link = event.target.closest ? event.target.closest("a.md-select__link[hreflang]") : null;
+  if (link && window.location.hash) {
+    link.href = link.href.split("#")[0] + window.location.hash;
+  }
+}, true);

@@ -1,0 +1,207 @@
+"""Editions: 简体中文 (the sources), 繁體中文 (converted with OpenCC) and English (this project's text)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+
+from qa_model import Question, SourceError
+
+DEFAULT = "zh"
+TRADITIONAL = "zh-TW"
+ENGLISH = "en"
+EDITIONS = (DEFAULT, TRADITIONAL, ENGLISH)
+SITE_FILE = "site.yml"
+
+CHINESE_STRINGS = {
+    "related": "相关问题", "overlap": "内容高度重叠", "glossary": "术语表", "report": "内容报告",
+    "about": "关于", "home": "首页", "questions": "{count} 题",
+    "glossary_intro": "AI 视频面试中反复出现的 {count} 个关键术语，每条一句话定义，并列出用到它的题目。"
+                      "答案中术语第一次出现时链接到这里，鼠标悬停可看定义。",
+    "used_in": "出现在 {count} 道题中：", "english": "英文",
+}
+
+# Text OpenCC must not touch: heading ids, link targets, HTML tags and their attributes.
+PROTECTED = re.compile(r"\{ *#[^}]*\}|\]\([^)]*\)|<[^>]+>|^---$.*?^---$", re.M | re.S)
+
+
+def fingerprint(question: Question) -> str:
+    """A short hash of a question's Chinese answer, as its translation records it."""
+    return hashlib.sha256(question.source_body.strip().encode("utf-8")).hexdigest()[:12]
+
+
+@lru_cache(maxsize=1)
+def traditional_converter():
+    """OpenCC's Simplified-to-Taiwan converter with Taiwan phrasing (影片, 軟體)."""
+    import opencc
+
+    return opencc.OpenCC("s2twp")
+
+
+def to_traditional(text: str) -> str:
+    """Convert Simplified Chinese Markdown to Traditional (Taiwan), leaving anchors, URLs and tags as they are."""
+    converter = traditional_converter()
+    pieces, last = [], 0
+    for match in PROTECTED.finditer(text):
+        pieces.append(converter.convert(text[last:match.start()]))
+        protected = match.group(0)
+        if protected.startswith("---"):
+            # Front matter: convert the values (a title), never the keys.
+            protected = "\n".join(line if ":" not in line else
+                                  line.split(":", 1)[0] + ":" + converter.convert(line.split(":", 1)[1])
+                                  for line in protected.split("\n"))
+        pieces.append(protected)
+        last = match.end()
+    pieces.append(converter.convert(text[last:]))
+    return "".join(pieces)
+
+
+@dataclass
+class Translation:
+    """One question in English: title, answer (may be empty) and the fingerprint it was made from."""
+
+    title: str
+    answer: str
+    source: str
+    file: str
+
+
+@dataclass
+class English:
+    """This project's English text: interface, titles, glossary, and translations by question id."""
+
+    site: dict
+    questions: dict[str, Translation] = field(default_factory=dict)
+
+    def string(self, key: str) -> str:
+        return self.site.get("strings", {}).get(key, CHINESE_STRINGS.get(key, key))
+
+
+def load_english(files: dict[str, bytes]) -> English:
+    """Read site.yml and every translation file of docs/data/en/; ids must be unique."""
+    def parse(name: str, data: bytes):
+        try:
+            return yaml.safe_load(data.decode("utf-8")) or {}
+        except (yaml.YAMLError, UnicodeDecodeError) as error:
+            line = getattr(getattr(error, "problem_mark", None), "line", 0) + 1
+            raise SourceError(f"data/en/{name}", line, f"cannot read: {error}") from None
+
+    english = English(parse(SITE_FILE, files[SITE_FILE]) if SITE_FILE in files else {})
+    for name in sorted(files):
+        if name == SITE_FILE:
+            continue
+        entries = parse(name, files[name])
+        if not isinstance(entries, list):
+            raise SourceError(f"data/en/{name}", 1, "expected a list of questions")
+        for index, entry in enumerate(entries):
+            if not isinstance(entry, dict) or not entry.get("id") or not entry.get("title"):
+                raise SourceError(f"data/en/{name}", 1, f"entry {index + 1} needs an id and a title")
+            if entry["id"] in english.questions:
+                raise SourceError(f"data/en/{name}", 1, f"question id '{entry['id']}' is translated twice")
+            english.questions[str(entry["id"])] = Translation(
+                str(entry["title"]).strip(), str(entry.get("answer") or "").rstrip(), str(entry.get("source", "")), name)
+    return english
+
+
+@dataclass
+class Edition:
+    """What changes between editions: interface text, titles, answers, glossary wording.
+
+    The 繁體 edition is the 简体 one converted as a whole after rendering (`convert_page`).
+    """
+
+    code: str
+    english: English | None = None
+    convert_answer: object = None  # callable(answer, question) -> Markdown for Python-Markdown
+    notices: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_english(self) -> bool:
+        return self.code == ENGLISH
+
+    def string(self, key: str, **values) -> str:
+        text = self.english.string(key) if self.is_english else CHINESE_STRINGS.get(key, key)
+        return text.format(**values)
+
+    def translation(self, question: Question) -> Translation | None:
+        return self.english.questions.get(question.anchor) if self.is_english else None
+
+    def title(self, question: Question) -> str:
+        translation = self.translation(question)
+        return translation.title if translation else question.title
+
+    def body(self, question: Question) -> str:
+        """The answer to show: the translation (with a notice if its source changed), else the Chinese under a notice."""
+        if not self.is_english:
+            return question.body
+        translation = self.translation(question)
+        if translation is None or not translation.answer:
+            return f'!!! note "{self.string("chinese")}"\n\n    {self.string("untranslated")}\n\n{question.body}'
+        body = self.convert_answer(translation.answer, question)
+        if translation.source != fingerprint(question):
+            return f'!!! warning ""\n\n    {self.string("outdated")}\n\n{body}'
+        return body
+
+    def page_title(self, spec) -> str:
+        return self.english.site.get("pages", {}).get(spec.id, spec.title) if self.is_english else spec.title
+
+    def section_text(self, section) -> tuple[str, str]:
+        if not self.is_english:
+            return section.title, section.summary
+        text = self.english.site.get("sections", {}).get(section.title, {})
+        return text.get("title", section.title), text.get("summary", section.summary)
+
+    def term_name(self, term) -> str:
+        return term.en if self.is_english else term.term
+
+    def term_definition(self, term) -> str:
+        return self.english.site.get("glossary", {}).get(term.id, term.definition) if self.is_english \
+            else term.definition
+
+    def convert_page(self, markdown: str) -> str:
+        """The last step of rendering a page for this edition."""
+        return to_traditional(markdown) if self.code == TRADITIONAL else markdown
+
+    def file_name(self, path: str) -> str:
+        """docs/ path of a page in this edition: 'topics/x.md' -> 'topics/x.en.md'."""
+        return path if self.code == DEFAULT else f"{path[:-3]}.{self.code}.md"
+
+
+def split_search_index(combined: Path, targets: dict[str, Path]) -> dict[str, int]:
+    """Split the one index mkdocs-static-i18n leaves into one per edition (its prefix removed); count entries."""
+    index = json.loads(combined.read_text(encoding="utf-8"))
+    parts = {code: [] for code in targets}
+    root = []
+    for doc in index["docs"]:
+        prefix = doc["location"].split("/", 1)[0]
+        if prefix in parts:
+            parts[prefix].append({**doc, "location": doc["location"][len(prefix) + 1:]})
+        else:
+            root.append(doc)
+    counts = {DEFAULT: len(root)}
+    for code, docs in parts.items():
+        targets[code].parent.mkdir(parents=True, exist_ok=True)
+        targets[code].write_text(json.dumps({**index, "docs": docs}, ensure_ascii=False), encoding="utf-8")
+        counts[code] = len(docs)
+    combined.write_text(json.dumps({**index, "docs": root}, ensure_ascii=False), encoding="utf-8")
+    return counts
+
+
+def redirecting_404(page: str, site_url: str) -> str:
+    """The 简体 404 page, which also sends a missing /en/… or /zh-TW/… address to that edition's 404.
+
+    GitHub Pages serves the root 404.html for every missing path, whatever the edition.
+    """
+    base = urlsplit(site_url).path.rstrip("/") + "/"
+    editions = json.dumps([code for code in EDITIONS if code != DEFAULT])
+    script = (f"<script>(function(){{var b={json.dumps(base)},p=location.pathname;"
+              f"{editions}.forEach(function(e){{var r=b+e+'/';"
+              f"if(p.indexOf(r)===0&&p!==r+'404.html')location.replace(r+'404.html');}});}})();</script>")
+    return page.replace("</head>", script + "</head>", 1)
