@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 import logging
 import re
 from pathlib import Path
@@ -170,21 +171,27 @@ def write_if_changed(path: Path, text: str) -> None:
         path.write_text(text, encoding="utf-8")
 
 
-def use_search_dictionary() -> None:
-    """Make jieba, which Material's search plugin segments Han text with, use the short-word list."""
+def use_search_dictionary(edition: str = qa_i18n.DEFAULT) -> None:
+    """Make jieba, which Material's search plugin segments Han text with, use the short-word list
+    (in Traditional characters for the 繁體 edition)."""
     try:
         import jieba
     except ImportError:
         raise PluginError("jieba is not installed: the search index would not segment Chinese text. "
                           "Run: pip install -r requirements.txt") from None
-    path = str(qa_search.search_dictionary(jieba))
+    if edition == qa_i18n.TRADITIONAL:
+        path = str(qa_search.search_dictionary(jieba, edition, qa_i18n.traditional_converter().convert))
+    else:
+        path = str(qa_search.search_dictionary(jieba))
     if jieba.dt.dictionary != path:
         jieba.set_dictionary(path)
 
 
 def on_config(config):
-    """Build the corpus from the sources and derive the navigation from it."""
-    use_search_dictionary()
+    """Build the corpus from the sources and derive the navigation from it, per edition."""
+    code = getattr(i18n_plugin(config), "current_language", None) or qa_i18n.DEFAULT
+    _state.setdefault("timing", {})[code] = [time.perf_counter(), None]
+    use_search_dictionary(code)
     docs_dir = Path(config.docs_dir)
     figures_dir = Path(config.config_file_path).parent / FIGURES_DIR
     corpus = corpus_for(docs_dir, figures_dir)
@@ -282,13 +289,17 @@ NOT_FOUND = "404.html"
 
 
 def i18n_plugin(config):
+    """mkdocs-static-i18n, if enabled."""
     return config.plugins.get("i18n")
 
 
 def on_post_template(output, template_name, config):
-    """Keep each edition's 404 page: every edition renders it to the same file at the site root."""
+    """Keep each edition's 404 page (every edition renders it to the site root); note build times."""
+    code = current_edition(config).code
     if template_name == NOT_FOUND:
-        _state.setdefault("not_found", {})[current_edition(config).code] = output
+        _state.setdefault("not_found", {})[code] = output
+    if code in _state.get("timing", {}):
+        _state["timing"][code][1] = time.perf_counter()  # the last template ends an edition's build
     return output
 
 
@@ -307,5 +318,9 @@ def on_post_build(config):
             output = qa_i18n.redirecting_404(output, config.site_url or "/")
         target.write_text(output, encoding="utf-8")
     if plugin is not None:
-        qa_i18n.split_search_index(site / SEARCH_INDEX, {code: site / code / SEARCH_INDEX
-                                                         for code in qa_i18n.EDITIONS if code != qa_i18n.DEFAULT})
+        counts = qa_i18n.split_search_index(site / SEARCH_INDEX, {
+            code: site / code / SEARCH_INDEX for code in qa_i18n.EDITIONS if code != qa_i18n.DEFAULT})
+        log.info("search index entries per edition: %s", counts)
+    times = {code: end - start for code, (start, end) in _state.get("timing", {}).items() if end}
+    log.info("build time per edition: %s", ", ".join(f"{code} {seconds:.2f} s" for code, seconds in times.items()))
+    _state["timing"] = {}

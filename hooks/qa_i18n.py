@@ -28,8 +28,9 @@ CHINESE_STRINGS = {
     "used_in": "出现在 {count} 道题中：", "english": "英文",
 }
 
-# Text OpenCC must not touch: heading ids, link targets, HTML tags and their attributes.
-PROTECTED = re.compile(r"\{ *#[^}]*\}|\]\([^)]*\)|<[^>]+>|^---$.*?^---$", re.M | re.S)
+# Text OpenCC must not touch: heading ids, link targets, HTML tags and their attributes, and
+# the front matter at the top of a page (whose title is converted on its own).
+PROTECTED = re.compile(r"\A---\n.*?\n---\n|\{ *#[^}]*\}|\]\([^)]*\)|<[A-Za-z/!][^>]*>", re.S)
 
 
 def fingerprint(question: Question) -> str:

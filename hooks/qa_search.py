@@ -23,14 +23,20 @@ def short_words(lines: Iterable[str], max_length: int = MAX_WORD_LENGTH) -> list
     return [line for line in lines if line.strip() and len(line.split(" ", 1)[0]) <= max_length]
 
 
-def search_dictionary(jieba_module) -> Path:
-    """Write (once per jieba version) the short-word dictionary next to jieba's cache; return its path."""
+def search_dictionary(jieba_module, variant: str = "", convert=None) -> Path:
+    """Write (once per jieba version and variant) the short-word dictionary next to jieba's cache.
+
+    `convert` turns each line's word into another script (the 繁體 edition's dictionary).
+    """
     source = Path(jieba_module.__file__).with_name("dict.txt")
     data = source.read_bytes()
-    digest = hashlib.sha256(data + str(MAX_WORD_LENGTH).encode()).hexdigest()[:16]
-    target = Path(tempfile.gettempdir()) / f"qa-search-dict-{digest}.txt"
+    digest = hashlib.sha256(data + f"{MAX_WORD_LENGTH}{variant}".encode()).hexdigest()[:16]
+    target = Path(tempfile.gettempdir()) / f"qa-search-dict-{variant or 'zh'}-{digest}.txt"
     if not target.exists():
         lines = short_words(data.decode("utf-8").splitlines(keepends=True))
+        if convert is not None:
+            words = convert("\n".join(line.split(" ", 1)[0] for line in lines)).split("\n")
+            lines = [word + " " + line.split(" ", 1)[1] for word, line in zip(words, lines)]
         partial = target.with_suffix(f".{os.getpid()}.tmp")
         partial.write_text("".join(lines), encoding="utf-8")
         partial.replace(target)
