@@ -123,8 +123,10 @@ def corpus_for(docs_dir: Path, figures_dir: Path) -> Corpus:
 
 def make_editions(english: qa_i18n.English, figures: Figures) -> dict[str, qa_i18n.Edition]:
     """The three editions; English answers go through the same Markdown rewrite as the sources."""
+    captions = english.site.get("figures", {})
+
     def convert(answer: str, question) -> str:
-        return convert_body(answer, f"data/en/{english.questions[question.anchor].file}", 1, figures)[0]
+        return convert_body(answer, f"data/en/{english.questions[question.anchor].file}", 1, figures, captions)[0]
 
     return {code: qa_i18n.Edition(code, english if code == qa_i18n.ENGLISH else None, convert)
             for code in qa_i18n.EDITIONS}
@@ -204,8 +206,9 @@ def on_pre_build(config):
     """Write every edition's generated pages under docs/topics/ (and the 繁體 home page)."""
     corpus: Corpus = _state["corpus"]
     docs_dir = Path(config.docs_dir)
-    wanted: dict[str, str] = {f"{GENERATED_DIR}/content-report.md": qa_render.render_report(corpus)}
+    wanted: dict[str, str] = {}
     for edition in corpus.editions.values():
+        wanted[edition.file_name(f"{GENERATED_DIR}/content-report.md")] = qa_render.render_report(corpus, edition)
         for page in corpus.pages:
             wanted[edition.file_name(qa_render.page_path(page))] = qa_render.render_page(page, corpus, edition)
         wanted[edition.file_name(f"{GENERATED_DIR}/{qa_render.GLOSSARY_PAGE}.md")] = \

@@ -150,6 +150,12 @@ class Edition:
             return f'!!! warning ""\n\n    {self.string("outdated")}\n\n{body}'
         return body
 
+    def intro(self, page_id: str, part) -> str:
+        """A part's introduction: the source's, or this project's English one."""
+        if self.is_english:
+            return self.english.site.get("intros", {}).get(page_id, part.intro).strip() if part.intro.strip() else ""
+        return part.intro
+
     def page_title(self, spec) -> str:
         return self.english.site.get("pages", {}).get(spec.id, spec.title) if self.is_english else spec.title
 

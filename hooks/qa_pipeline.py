@@ -96,7 +96,8 @@ def assign_anchors(questions: list[Question]) -> list[Change]:
     return changes
 
 
-def replace_figures(body: str, figures: Figures, source: str, line: int) -> tuple[str, list[str]]:
+def replace_figures(body: str, figures: Figures, source: str, line: int,
+                    captions: dict[str, str] | None = None) -> tuple[str, list[str]]:
     """Swap pictures of formulas for their TeX and pictures for this project's drawings."""
     notes = []
     for offset, text in enumerate(body.split("\n")):
@@ -117,7 +118,8 @@ def replace_figures(body: str, figures: Figures, source: str, line: int) -> tupl
         name = figures.drawings[stem]
         if name != path.split("/")[-1]:
             notes.append(f"figure '{path}' drawn as '{name}'")
-        return figure_markdown(name, alt or stem, figures.sizes.get(name), match.group(0) == line_text(match))
+        caption = alt or (captions or {}).get(stem) or stem
+        return figure_markdown(name, caption, figures.sizes.get(name), match.group(0) == line_text(match))
 
     def line_text(match: re.Match) -> str:
         text = match.string
@@ -141,13 +143,14 @@ def figure_markdown(name: str, caption: str, size: tuple[int, int] | None, alone
             f"<figcaption>{html.escape(caption)}</figcaption>\n</figure>\n")
 
 
-def convert_body(body: str, source: str, line: int, figures: Figures) -> tuple[str, list[Change]]:
+def convert_body(body: str, source: str, line: int, figures: Figures,
+                 captions: dict[str, str] | None = None) -> tuple[str, list[Change]]:
     """Rewrite one answer's GitHub Markdown for Python-Markdown, reporting what changed."""
     notes = []
     body, count = qa_markdown.centered_images_to_markdown(body)
     if count:
         notes.append(f"{count} centered <img> became Markdown images")
-    body, figure_notes = replace_figures(body, figures, source, line)
+    body, figure_notes = replace_figures(body, figures, source, line, captions)
     notes += figure_notes
     body, count = qa_markdown.tighten_inline_math(body)
     if count:
