@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 import qa_markdown
+import qa_sanitize
 from qa_catalog import Catalog, PageSpec, SectionSpec
 from qa_model import Change, Part, Question, SourceError
 from qa_normalize import (drop_empty, merge_duplicates, normalize_document, report_truncated,
@@ -147,6 +148,7 @@ def convert_body(body: str, source: str, line: int, figures: Figures,
                  captions: dict[str, str] | None = None) -> tuple[str, list[Change]]:
     """Rewrite one answer's GitHub Markdown for Python-Markdown, reporting what changed."""
     notes = []
+    body, unsafe = qa_sanitize.sanitize(body, source, line)
     body, count = qa_markdown.centered_images_to_markdown(body)
     if count:
         notes.append(f"{count} centered <img> became Markdown images")
@@ -162,7 +164,7 @@ def convert_body(body: str, source: str, line: int, figures: Figures,
     body, count = qa_markdown.demote_headings(body)
     if count:
         notes.append(f"{count} headings demoted below the question")
-    return body, [Change("markdown", source, line, "; ".join(notes))] if notes else []
+    return body, unsafe + ([Change("markdown", source, line, "; ".join(notes))] if notes else [])
 
 
 def place_parts(catalog: Catalog, parts: list[Part]) -> tuple[list[Page], list[Change]]:

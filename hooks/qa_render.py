@@ -30,13 +30,18 @@ def heading(question: Question, edition: Edition = ZH) -> str:
     """A question's Markdown heading: its title, alias anchors for old links, its own anchor."""
     aliases = "".join(f'<span class="qa-alias" id="{html.escape(a, quote=True)}"></span>'
                       for a in question.aliases)
-    title = edition.title(question).replace("#", "\\#")
+    title = plain(edition.title(question)).replace("#", "\\#")
     return f"## {title}{aliases} {{ #{question.anchor} }}"
+
+
+def plain(text: str) -> str:
+    """A title as literal text: markup in it (a tag, an entity) is shown, never interpreted."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def link_text(text: str) -> str:
     """Text safe inside a Markdown link label."""
-    return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+    return plain(text).replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
 
 
 def related_block(question: Question, corpus: Corpus, edition: Edition = ZH) -> str:
