@@ -327,3 +327,36 @@ def on_post_build(config):
     times = {code: end - start for code, (start, end) in _state.get("timing", {}).items() if end}
     log.info("build time per edition: %s", ", ".join(f"{code} {seconds:.2f} s" for code, seconds in times.items()))
     _state["timing"] = {}
+
+
+def on_serve(server, config, builder):
+    """Watch the docs folder but not the pages this hook generates into it, so a change rebuilds once."""
+    docs_dir = Path(config.docs_dir)
+    generated = {docs_dir / GENERATED_DIR, docs_dir / qa_i18n.Edition(qa_i18n.TRADITIONAL).file_name("index.md")}
+    server.unwatch(config.docs_dir)
+    for path in sorted(docs_dir.iterdir()):
+        if path not in generated:
+            server.watch(str(path))
+    return server
+
+
+# Material's script fetches sitemap.xml next to every <link rel="alternate"> in the head; with
+# page-level alternates those fetches all fail. The sitemap carries the hreflang alternates instead.
+HEAD_ALTERNATE = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
+SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
+SEARCH_LABEL = {qa_i18n.DEFAULT: "搜索", qa_i18n.TRADITIONAL: "搜尋", qa_i18n.ENGLISH: "Search"}
+
+
+LIGHTBOX_SCRIPT = re.compile(r'<script src="[^"]*glightbox\.min\.js"></script>')
+LIGHTBOX_INIT = '<script id="init-glightbox">'
+
+
+def on_post_page(output, page, config):
+    """Drop head alternates (kept in the sitemap), name the search dialog for screen readers, and
+    load the lightbox script just before its use at the end of the body instead of blocking the head."""
+    output = HEAD_ALTERNATE.sub("", output)
+    script = LIGHTBOX_SCRIPT.search(output)
+    if script and LIGHTBOX_INIT in output:
+        output = output.replace(script.group(0), "", 1).replace(LIGHTBOX_INIT, script.group(0) + LIGHTBOX_INIT, 1)
+    label = SEARCH_LABEL[current_edition(config).code]
+    return output.replace(SEARCH_DIALOG, SEARCH_DIALOG[:-1] + f' aria-label="{label}">', 1)

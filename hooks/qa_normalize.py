@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from functools import lru_cache
 import re
 import unicodedata
 
@@ -47,6 +48,7 @@ def fragment_id(target: str) -> str:
     return re.sub(r"\s+", "-", target.strip().lstrip("#"))
 
 
+@lru_cache(maxsize=8192)  # compared pairwise while merging copies: compute once per answer
 def body_key(body: str) -> str:
     """An answer's words without layout, to compare copies of one answer."""
     return "".join(ch for ch in unicodedata.normalize("NFKC", body).lower() if ch.isalnum())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass
 
 from qa_model import Change, Part, Question, SourceDocument, SourceError, TocEntry
@@ -63,6 +64,7 @@ def split_number(title: str) -> tuple[str, str]:
     return "", title.strip()
 
 
+@lru_cache(maxsize=8192)
 def title_key(text: str) -> str:
     """Compare titles the way a reader would: letters and digits only, case and width folded."""
     folded = unicodedata.normalize("NFKC", text).lower()
