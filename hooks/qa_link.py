@@ -164,12 +164,6 @@ def vectors(questions: list[Question], term_lists: list[list[Term]], tokenizer: 
     return result
 
 
-def cosine(a: dict, b: dict) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(v * b.get(w, 0.0) for w, v in a.items())
-
-
 def overlapping(a: Question, b: Question) -> bool:
     """Near-copies: most of the shorter answer's text reappears in the longer one."""
     first, second = sorted((body_key(a.source_body), body_key(b.source_body)), key=len)
@@ -202,9 +196,18 @@ def link_questions(questions: list[Question], page_of: dict[int, str], glossary:
     links = Links(glossary)
     term_lists = [terms_in(q.title + "\n" + plain_text(q.source_body), glossary) for q in questions]
     vecs = vectors(questions, term_lists, shared_tokenizer())
+    postings: dict[str, list[tuple[int, float]]] = {}
+    for position, vector in enumerate(vecs):
+        for word, weight in vector.items():
+            postings.setdefault(word, []).append((position, weight))
     for index, question in enumerate(questions):
         links.terms[id(question)] = term_lists[index]
-        scores = [cosine(vecs[index], other) if other is not vecs[index] else -1.0 for other in vecs]
+        # Cosine through the inverted index: only questions sharing a word are visited.
+        scores = [0.0] * len(questions)
+        for word, weight in vecs[index].items():
+            for position, other in postings[word]:
+                scores[position] += weight * other
+        scores[index] = -1.0
         chosen = pick_related(index, questions, scores, page_of)
         copies = [i for i in range(len(questions))
                   if i != index and scores[i] > 0.3 and overlapping(question, questions[i])]

@@ -272,8 +272,10 @@ def is_duplicate(kept: Question, other: Question) -> bool:
     a, b = body_key(kept.body), body_key(other.body)
     if a == b and a:
         return True
-    title_ratio = difflib.SequenceMatcher(None, title_key(kept.title), title_key(other.title)).ratio()
-    if title_ratio < DUPLICATE_TITLE_RATIO or not a or not b:
+    titles = difflib.SequenceMatcher(None, title_key(kept.title), title_key(other.title))
+    # The cheap upper bounds first: most pairs of titles differ at a glance.
+    if titles.real_quick_ratio() < DUPLICATE_TITLE_RATIO or titles.quick_ratio() < DUPLICATE_TITLE_RATIO \
+            or titles.ratio() < DUPLICATE_TITLE_RATIO or not a or not b:
         return False
     shorter, longer = sorted((a, b), key=len)
     if longer.startswith(shorter) and len(shorter) >= len(longer) * TRUNCATED_COPY_MIN_SHARE:
