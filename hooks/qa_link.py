@@ -164,10 +164,18 @@ def vectors(questions: list[Question], term_lists: list[list[Term]], tokenizer: 
     return result
 
 
+@lru_cache(maxsize=8192)
+def character_counts(text: str) -> Counter:
+    return Counter(text)
+
+
 def overlapping(a: Question, b: Question) -> bool:
     """Near-copies: most of the shorter answer's text reappears in the longer one."""
     first, second = sorted((body_key(a.source_body), body_key(b.source_body)), key=len)
     if not first:
+        return False
+    # Upper bound first: the characters the two share at all, counted with repeats.
+    if sum((character_counts(first) & character_counts(second)).values()) < OVERLAP_SHARE * len(first):
         return False
     matcher = difflib.SequenceMatcher(None, first, second, autojunk=False)
     shared = sum(block.size for block in matcher.get_matching_blocks() if block.size >= OVERLAP_MIN_RUN)

@@ -292,10 +292,18 @@ def completeness(question: Question) -> tuple[int, int]:
 def merge_duplicates(questions: list[Question]) -> tuple[list[Question], list[Change]]:
     """Keep the most complete copy of each question (earlier file wins ties); the rest become aliases."""
     groups: list[list[Question]] = []
+    head_lengths: list[int] = []
     for question in questions:
-        group = next((g for g in groups if is_duplicate(g[0], question)), None)
+        length = len(title_key(question.title))
+        # A title ratio of 0.8 needs lengths within a factor of 1.5: check that before comparing;
+        # identical answers are duplicates whatever the titles.
+        group = next((group for group, head_length in zip(groups, head_lengths)
+                      if (2 * min(length, head_length) >= DUPLICATE_TITLE_RATIO * (length + head_length)
+                          or body_key(group[0].body) == body_key(question.body))
+                      and is_duplicate(group[0], question)), None)
         if group is None:
             groups.append([question])
+            head_lengths.append(length)
         else:
             group.append(question)
     kept_ids = set()
