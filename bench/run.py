@@ -24,14 +24,12 @@ import threading
 import time
 from functools import partial
 from pathlib import Path
-from urllib.request import urlopen
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 sys.path[:0] = [str(ROOT / "tests"), str(BENCH)]
 
 from conftest import CHROMIUM_ARGS, find_chromium  # noqa: E402
-import search_bench  # noqa: E402
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 COPY_IGNORE = shutil.ignore_patterns(".git", ".venv", "site", "__pycache__", ".pytest_cache", "node_modules", "topics")

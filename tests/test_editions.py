@@ -11,7 +11,6 @@ import yaml
 from bs4 import BeautifulSoup
 
 import search_eval
-from conftest import ROOT
 from qa_i18n import to_traditional
 
 EDITIONS = {"": "zh", "zh-TW/": "zh-TW", "en/": "en"}
