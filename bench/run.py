@@ -29,10 +29,9 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 sys.path[:0] = [str(ROOT / "tests"), str(BENCH)]
 
-from conftest import CHROMIUM_ARGS, find_chromium  # noqa: E402
+from conftest import CHROMIUM_ARGS, COPY_IGNORE, find_chromium  # noqa: E402
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-COPY_IGNORE = shutil.ignore_patterns(".git", ".venv", "site", "__pycache__", ".pytest_cache", "node_modules", "topics")
 COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt")
 EDITION_TIMES = re.compile(r"build time per edition: (.*)")
 

@@ -20,7 +20,7 @@ from qa_math import MathError, render_math
 from qa_catalog import CATALOG_NAME, parse_catalog
 from qa_link import GLOSSARY_NAME, link_questions, parse_glossary
 from qa_model import Change, SourceError
-from qa_pipeline import Corpus, Figures, SourceErrors, build_corpus, convert_body
+from qa_pipeline import Corpus, Figures, Page, SourceErrors, build_corpus, convert_body
 
 log = logging.getLogger("mkdocs.hooks.qa")
 
@@ -39,19 +39,20 @@ _reported: set[str] = set()
 _state: dict[str, object] = {}
 
 
-def read_inputs(docs_dir: Path, figures_dir: Path) -> tuple[dict[str, bytes], bytes, bytes, dict[str, bytes]]:
-    """The raw bytes of every input the corpus is built from (the glossary rides with the catalog)."""
+def read_inputs(docs_dir: Path, figures_dir: Path) \
+        -> tuple[dict[str, bytes], bytes, bytes, dict[str, bytes], dict[str, bytes]]:
+    """The raw bytes of every input the corpus is built from: sources, catalog (with the glossary),
+    formulas, drawings and the English edition's files."""
     sources_dir = docs_dir / SOURCES_DIR
     sources = {p.name: p.read_bytes() for p in sorted(sources_dir.glob("*.md"))}
     catalog = (sources_dir / CATALOG_NAME).read_bytes() + b"\0" + (docs_dir / DATA_DIR / GLOSSARY_NAME).read_bytes()
     english_dir = docs_dir / DATA_DIR / ENGLISH_DIR
     english = {p.name: p.read_bytes() for p in sorted(english_dir.glob("*.yml"))} if english_dir.is_dir() else {}
-    _state["english_files"] = english
     formulas_path = figures_dir / FORMULAS_FILE
     formulas = formulas_path.read_bytes() if formulas_path.exists() else b""
     drawings = {p.name: p.read_bytes() for p in sorted(figures_dir.iterdir())
                 if p.suffix.lower() in FIGURE_SUFFIXES} if figures_dir.is_dir() else {}
-    return sources, catalog, formulas, drawings
+    return sources, catalog, formulas, drawings, english
 
 
 SVG_SIZE = re.compile(rb'<svg\b[^>]*?\bwidth="(\d+)(?:px)?"[^>]*?\bheight="(\d+)(?:px)?"', re.S)
@@ -82,12 +83,12 @@ def load_figures(formulas: bytes, drawings: dict[str, bytes]) -> Figures:
 
 def corpus_for(docs_dir: Path, figures_dir: Path) -> Corpus:
     """Build the corpus once per distinct input, reporting its changes once at INFO."""
-    sources, catalog, formulas, drawings = read_inputs(docs_dir, figures_dir)
+    sources, catalog, formulas, drawings, english = read_inputs(docs_dir, figures_dir)
     digest = hashlib.sha256()
     for name, data in sorted(sources.items()):
         digest.update(name.encode() + b"\0" + data + b"\0")
     digest.update(catalog + b"\0" + formulas)
-    for name, data in _state["english_files"].items():
+    for name, data in english.items():
         digest.update(name.encode() + b"\0" + data + b"\0")
     for name, data in drawings.items():
         digest.update(name.encode() + b"\0" + data + b"\0")
@@ -101,7 +102,7 @@ def corpus_for(docs_dir: Path, figures_dir: Path) -> Corpus:
             corpus = build_corpus(sources, parse_catalog(catalog_text), figures)
             page_of = {id(q): page.spec.id for page in corpus.pages for q in page.questions}
             corpus.links = link_questions(corpus.questions, page_of, parse_glossary(glossary_text))
-            corpus.editions = make_editions(qa_i18n.load_english(_state["english_files"]), figures)
+            corpus.editions = make_editions(qa_i18n.load_english(english), figures)
             report_translations(corpus)
             _cache[key] = corpus
         except SourceErrors as errors:
@@ -240,10 +241,15 @@ def on_page_markdown(markdown, page, config, files):
     return markdown
 
 
+def topic_of(page) -> Page | None:
+    """The topic page a built page (of any edition) renders, if it is one."""
+    path = base_path(page.file.src_uri)
+    return next((p for p in _state["corpus"].pages if qa_render.page_path(p) == path), None)
+
+
 def on_page_content(html, page, config, files):
     """Turn the page's formulas into MathML; a formula that cannot be converted fails the build."""
-    path = base_path(page.file.src_uri)
-    topic = next((p for p in _state["corpus"].pages if qa_render.page_path(p) == path), None)
+    topic = topic_of(page)
     if topic is not None:
         html = qa_render.fold_subheadings(html)
         html = qa_render.link_terms(html, _state["corpus"].links, topic, current_edition(config))
@@ -255,31 +261,27 @@ def on_page_content(html, page, config, files):
 
 def formula_location(tex: str, page) -> str:
     """The source file and line of a formula on a page, for error messages."""
-    corpus: Corpus = _state["corpus"]
-    for topic in corpus.pages:
-        if qa_render.page_path(topic) != base_path(page.file.src_uri):
-            continue
-        for question in topic.questions:
-            for offset, line in enumerate(question.source_body.split("\n")):
-                if tex.strip() and tex.strip() in line:
-                    return f"{question.source}:{question.body_line + offset}"
-        return f"{topic.sources[0]}:{topic.questions[0].line if topic.questions else 1}"
-    return page.file.src_uri
+    topic = topic_of(page)
+    if topic is None:
+        return page.file.src_uri
+    for question in topic.questions:
+        for offset, line in enumerate(question.source_body.split("\n")):
+            if tex.strip() and tex.strip() in line:
+                return f"{question.source}:{question.body_line + offset}"
+    return f"{topic.sources[0]}:{topic.questions[0].line if topic.questions else 1}"
 
 
 def on_page_context(context, page, config, nav):
     """Point a generated page's edit link at the file it is built from, or drop it."""
-    corpus: Corpus = _state["corpus"]
     if not page.edit_url or not page.file.src_uri.startswith(f"{GENERATED_DIR}/"):
         return context
     # A generated page's own edit URL points at a file that is not in the repository:
     # send topic pages to their main source file, the glossary to its data file.
     base = page.edit_url[: -len(page.file.src_uri)]
-    path = base_path(page.file.src_uri)
-    source_page = next((p for p in corpus.pages if qa_render.page_path(p) == path), None)
+    source_page = topic_of(page)
     if source_page is not None and source_page.sources:
         page.edit_url = f"{base}{SOURCES_DIR}/{source_page.sources[0]}"
-    elif path == f"{GENERATED_DIR}/{qa_render.GLOSSARY_PAGE}.md":
+    elif base_path(page.file.src_uri) == f"{GENERATED_DIR}/{qa_render.GLOSSARY_PAGE}.md":
         page.edit_url = f"{base}{DATA_DIR}/{GLOSSARY_NAME}"
     else:
         page.edit_url = None

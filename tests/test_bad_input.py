@@ -30,7 +30,8 @@ def page_headings(build) -> list[str]:
 
 
 def line_of(data: bytes, needle: str) -> int:
-    return data.decode("utf-8").split("\n").index(next(l for l in data.decode("utf-8").split("\n") if needle in l)) + 1
+    """The 1-based number of the first line containing needle."""
+    return next(number for number, line in enumerate(data.decode("utf-8").split("\n"), start=1) if needle in line)
 
 
 def test_unclosed_code_fence_fails_naming_the_line(tmp_path):
