@@ -185,7 +185,9 @@ def lighthouse_once(url: str, chromium: str) -> dict:
     """Lighthouse scores (mobile) for one page, one run."""
     binary = BENCH / "node_modules" / ".bin" / "lighthouse"
     if not binary.exists():
-        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=BENCH, check=True, capture_output=True)
+        installed = subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=BENCH, capture_output=True, text=True)
+        if installed.returncode:
+            raise SystemExit(f"npm ci in bench/ failed:\n{installed.stdout}{installed.stderr}")
     with tempfile.TemporaryDirectory() as folder:
         report = Path(folder) / "report.json"
         subprocess.run([str(binary), url, "--quiet", "--form-factor=mobile", "--output=json",
@@ -243,6 +245,15 @@ def measure_scaling(factors: list[int]) -> dict:
     return results
 
 
+def cjk_font_installed() -> bool:
+    """Whether fontconfig knows a Chinese font; without one Chromium draws boxes and lays out slowly."""
+    try:
+        found = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True).stdout
+    except FileNotFoundError:
+        return False
+    return bool(found.strip())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
@@ -252,6 +263,9 @@ def main() -> None:
     chromium = find_chromium()
     if chromium is None:
         raise SystemExit("no Chromium found: apt-get install chromium")
+    if not cjk_font_installed():
+        raise SystemExit("no Chinese font found, so page figures would not be a reader's: "
+                         "apt-get install fonts-wqy-microhei")
 
     builds = measure_builds(args.runs)
     print(f"build, full (3 editions):   {builds['full']:.2f} s   (median of {args.runs})")

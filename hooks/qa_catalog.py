@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from qa_model import SourceError
+from qa_model import SourceError, load_yaml
 
 CATALOG_NAME = "catalog.yml"
 
@@ -75,7 +75,7 @@ def require(mapping: dict, key: str, where: str, kind: type):
 def parse_catalog(text: str) -> Catalog:
     """Parse catalog.yml, refusing entries that lack a file, page or title."""
     try:
-        data = yaml.safe_load(text) or {}
+        data = load_yaml(text) or {}
     except yaml.YAMLError as error:
         line = getattr(getattr(error, "problem_mark", None), "line", 0) + 1
         raise SourceError(CATALOG_NAME, line, f"not valid YAML: {error}") from None

@@ -13,13 +13,14 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
+import qa_cache
 import qa_i18n
 import qa_render
 import qa_search
 from qa_math import MathError, render_math
 from qa_catalog import CATALOG_NAME, parse_catalog
 from qa_link import GLOSSARY_NAME, link_questions, parse_glossary
-from qa_model import Change, SourceError
+from qa_model import Change, SourceError, load_yaml
 from qa_pipeline import Corpus, Figures, Page, SourceErrors, build_corpus, convert_body
 
 log = logging.getLogger("mkdocs.hooks.qa")
@@ -37,6 +38,7 @@ SECTIONS_MARKER = "<!-- qa:sections -->"
 _cache: dict[str, Corpus] = {}
 _reported: set[str] = set()
 _state: dict[str, object] = {}
+_templates = qa_cache.TemplateCache()
 
 
 def read_inputs(docs_dir: Path, figures_dir: Path) \
@@ -75,7 +77,7 @@ def load_figures(formulas: bytes, drawings: dict[str, bytes]) -> Figures:
     for name in sorted(drawings, key=lambda n: (not n.endswith(".svg"), n)):
         by_stem.setdefault(name.rsplit(".", 1)[0], name)
     try:
-        tex = yaml.safe_load(formulas.decode("utf-8")) or {}
+        tex = load_yaml(formulas.decode("utf-8")) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as error:
         raise SourceError(f"{FIGURES_DIR}/{FORMULAS_FILE}", 1, f"cannot read: {error}") from None
     return Figures(by_stem, {str(k): str(v) for k, v in tex.items()})
@@ -111,6 +113,7 @@ def corpus_for(docs_dir: Path, figures_dir: Path) -> Corpus:
         except SourceError as error:
             raise PluginError(f"source files cannot be built:\n  {error}") from None
     corpus = _cache[key]
+    _state["corpus_key"] = key
     if key not in _reported:
         _reported.add(key)
         for change in corpus.changes:
@@ -182,12 +185,17 @@ def use_search_dictionary(edition: str = qa_i18n.DEFAULT) -> None:
     except ImportError:
         raise PluginError("jieba is not installed: the search index would not segment Chinese text. "
                           "Run: pip install -r requirements.txt") from None
+    segmenter = _state.get("segmenter")
+    if segmenter is None:
+        segmenter = _state["segmenter"] = qa_cache.SegmenterCache(jieba)
+    segmenter.install()
+    if edition == qa_i18n.DEFAULT:
+        segmenter.new_build()
     if edition == qa_i18n.TRADITIONAL:
         path = str(qa_search.search_dictionary(jieba, edition, qa_i18n.traditional_converter().convert))
     else:
         path = str(qa_search.search_dictionary(jieba))
-    if jieba.dt.dictionary != path:
-        jieba.set_dictionary(path)
+    segmenter.use_dictionary(path)
 
 
 def on_config(config):
@@ -203,10 +211,8 @@ def on_config(config):
     return config
 
 
-def on_pre_build(config):
-    """Write every edition's generated pages under docs/topics/ (and the 繁體 home page)."""
-    corpus: Corpus = _state["corpus"]
-    docs_dir = Path(config.docs_dir)
+def generated_pages(corpus: Corpus, home_page: str) -> dict[str, str]:
+    """Every edition's generated pages (and the 繁體 home page) by path under docs/."""
     wanted: dict[str, str] = {}
     for edition in corpus.editions.values():
         wanted[edition.file_name(f"{GENERATED_DIR}/content-report.md")] = qa_render.render_report(corpus, edition)
@@ -215,12 +221,31 @@ def on_pre_build(config):
         wanted[edition.file_name(f"{GENERATED_DIR}/{qa_render.GLOSSARY_PAGE}.md")] = \
             qa_render.render_glossary(corpus, edition)
     traditional = corpus.editions[qa_i18n.TRADITIONAL]
-    wanted[traditional.file_name("index.md")] = traditional.convert_page((docs_dir / "index.md").read_text("utf-8"))
+    wanted[traditional.file_name("index.md")] = traditional.convert_page(home_page)
+    return wanted
+
+
+def on_pre_build(config):
+    """Write every edition's generated pages under docs/topics/ (and the 繁體 home page)."""
+    corpus: Corpus = _state["corpus"]
+    docs_dir = Path(config.docs_dir)
+    home_page = (docs_dir / "index.md").read_text("utf-8")
+    # Each edition's build runs this hook; the pages are the same for all of them.
+    key = (_state["corpus_key"], home_page)
+    if _state.get("generated_key") != key:
+        _state.update(generated_key=key, generated=generated_pages(corpus, home_page))
+    wanted: dict[str, str] = _state["generated"]
     for name, text in wanted.items():
         write_if_changed(docs_dir / name, text)
     for stale in (docs_dir / GENERATED_DIR).glob("*.md"):
         if f"{GENERATED_DIR}/{stale.name}" not in wanted:
             stale.unlink()
+
+
+def on_env(env, config, files):
+    """Reuse compiled theme templates across editions and `mkdocs serve` rebuilds."""
+    env.bytecode_cache = _templates
+    return env
 
 
 def on_files(files: Files, config):

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from qa_model import Question, SourceError
+from qa_model import Question, SourceError, load_yaml
 
 DEFAULT = "zh"
 TRADITIONAL = "zh-TW"
@@ -89,7 +89,7 @@ def load_english(files: dict[str, bytes]) -> English:
     """Read site.yml and every translation file of docs/data/en/; ids must be unique."""
     def parse(name: str, data: bytes):
         try:
-            return yaml.safe_load(data.decode("utf-8")) or {}
+            return load_yaml(data.decode("utf-8")) or {}
         except (yaml.YAMLError, UnicodeDecodeError) as error:
             line = getattr(getattr(error, "problem_mark", None), "line", 0) + 1
             raise SourceError(f"data/en/{name}", line, f"cannot read: {error}") from None

@@ -6,12 +6,12 @@ import difflib
 import math
 import re
 from collections import Counter
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from dataclasses import dataclass, field
 
 import yaml
 
-from qa_model import Question, SourceError
+from qa_model import Question, SourceError, load_yaml
 from qa_normalize import body_key
 
 GLOSSARY_NAME = "glossary.yml"
@@ -48,7 +48,7 @@ class Term:
         spellings = tuple(m for m in self.match if re.search(r"[A-Za-z]", m)) + (self.en,)
         return Term(self.id, self.term, self.en, tuple(dict.fromkeys(spellings)), self.definition)
 
-    @property
+    @cached_property
     def pattern(self) -> re.Pattern:
         """Latin spellings match whole words (a hyphen binds: ViT is not found in U-ViT); Han ones anywhere."""
         parts = []
@@ -81,7 +81,7 @@ class Links:
 def parse_glossary(text: str) -> list[Term]:
     """Read glossary.yml; each entry needs id, term, en, match and definition, ids unique."""
     try:
-        entries = yaml.safe_load(text) or []
+        entries = load_yaml(text) or []
     except yaml.YAMLError as error:
         line = getattr(getattr(error, "problem_mark", None), "line", 0) + 1
         raise SourceError(GLOSSARY_NAME, line, f"not valid YAML: {error}") from None
