@@ -41,7 +41,6 @@ class SegmenterCache:
         self.tables: dict[str, tuple[dict, int]] = {}
         self.segments: dict[tuple[str, bytes | str], tuple[str, ...]] = {}
         self.previous: dict[tuple[str, bytes | str], tuple[str, ...]] = {}
-        self.original_cut = jieba_module.cut
 
     def new_build(self) -> None:
         """Keep only the segmentations the last build used, so a long `mkdocs serve` stays small."""
@@ -59,18 +58,19 @@ class SegmenterCache:
             tokenizer.FREQ, tokenizer.total = self.tables[path]
             tokenizer.initialized = True
         else:
-            self.jieba.set_dictionary(path)
+            tokenizer.set_dictionary(path)
             tokenizer.initialize()
             self.tables[path] = (tokenizer.FREQ, tokenizer.total)
 
     def cut(self, sentence, cut_all: bool = False, HMM: bool = True, use_paddle: bool = False):
         """jieba.cut with the answer remembered per dictionary (the default arguments only)."""
+        tokenizer = self.jieba.dt
         if cut_all or not HMM or use_paddle:
-            return self.original_cut(sentence, cut_all=cut_all, HMM=HMM, use_paddle=use_paddle)
-        key = (self.jieba.dt.dictionary, sentence)
+            return tokenizer.cut(sentence, cut_all=cut_all, HMM=HMM, use_paddle=use_paddle)
+        key = (tokenizer.dictionary, sentence)
         words = self.segments.get(key) or self.previous.get(key)
         if words is None:
-            words = tuple(self.original_cut(sentence))
+            words = tuple(tokenizer.cut(sentence))
         self.segments[key] = words
         return iter(words)
 

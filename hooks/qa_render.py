@@ -39,9 +39,10 @@ def plain(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def question_link(target: Question, corpus: Corpus, edition: Edition = ZH) -> str:
-    """An HTML link to a question from any page under topics/ (the same URL in every edition)."""
-    href = f"../{corpus.page_of(target).spec.id}/#{target.anchor}"
+def question_link(target: Question, corpus: Corpus, edition: Edition = ZH, here: Page | None = None) -> str:
+    """An HTML link to a question from a page under topics/ (`here`), the same URL in every edition."""
+    page = corpus.page_of(target)
+    href = f"#{target.anchor}" if page is here else f"../{page.spec.id}/#{target.anchor}"
     return f'<a href="{html.escape(href, quote=True)}">{plain(edition.title(target))}</a>'
 
 
@@ -60,7 +61,8 @@ def related_block(question: Question, corpus: Corpus, edition: Edition = ZH) -> 
     """The 'related questions' list under an answer."""
     if corpus.links is None or not corpus.links.related.get(id(question)):
         return ""
-    items = [question_link(related.question, corpus, edition)
+    here = corpus.page_of(question)
+    items = [question_link(related.question, corpus, edition, here)
              + (f' <span class="qa-overlap">{edition.string("overlap")}</span>' if related.overlapping else "")
              for related in corpus.links.related[id(question)]]
     return link_list("qa-related", f"<strong>{edition.string('related')}</strong>", items)
