@@ -123,7 +123,8 @@ def measure_serve_rebuild(runs: int, all_editions: bool = True) -> list[float]:
             for run in range(runs):
                 seen = len(lines)
                 start = time.perf_counter()
-                source.write_text(source.read_text(encoding="utf-8") + f"\n<!-- bench {run} -->\n", encoding="utf-8")
+                # A maintainer's edit: one more sentence at the end of the file's last answer.
+                source.write_text(source.read_text(encoding="utf-8") + f"\n补充说明第 {run + 1} 条。\n", encoding="utf-8")
                 # The server says "Reloading browsers" once a rebuild is on disk.
                 wait_for(lambda: any("Reloading browsers" in l for _, l in lines[seen:]), 120, lines)
                 time.sleep(3)  # a rebuild that triggered another would show up here

@@ -1,11 +1,14 @@
 """Caches that outlive one build: every edition, and every `mkdocs serve` rebuild, runs in the same
-process and would otherwise redo work whose inputs did not change.
+process and would otherwise redo work whose inputs did not change (MkDocs has no incremental build).
 
 Each cache is keyed by the content it stands for (template source, dictionary path, text), so a
 changed input is always recomputed.
 """
 
 from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
 
 from jinja2 import BytecodeCache
 
@@ -78,3 +81,66 @@ class SegmenterCache:
         """Route jieba.cut, which Material's search plugin calls, through the cache."""
         if self.jieba.cut is not self.cut:
             self.jieba.cut = self.cut
+
+
+@dataclass
+class RenderedPage:
+    """What MkDocs' Markdown rendering leaves on a page, with linked files named by path."""
+
+    content: str
+    toc: object
+    title: str | None
+    anchors: frozenset[str]
+    links_to_anchors: dict[str, dict[str, str]] | None
+
+
+class RenderCache:
+    """Pages rendered by an earlier build, reused when nothing they depend on has changed.
+
+    `mkdocs serve` renders every page of every edition again on each rebuild, while a change to
+    one source changes only a few generated pages. A page's HTML, outline, anchors and links
+    depend on its Markdown, its address, the site's files (links resolve against them) and the
+    configuration: `site_key` stands for the last two, and the key holds them all.
+    """
+
+    def __init__(self) -> None:
+        self.pages: dict[tuple, RenderedPage] = {}
+        self.previous: dict[tuple, RenderedPage] = {}
+
+    def new_build(self) -> None:
+        """Keep only the pages the last build rendered."""
+        self.previous, self.pages = self.pages, {}
+
+    def render(self, page, config, files, site_key: str, render) -> None:
+        """Fill `page` as `render(config, files)` would, from memory when the inputs are the same."""
+        key = (site_key, page.file.src_uri, page.file.url, page.markdown)
+        rendered = self.pages.get(key) or self.previous.get(key)
+        if rendered is None:
+            render(config, files)
+            links = page.links_to_anchors
+            rendered = RenderedPage(page.content, page.toc, page._title_from_render,
+                                    frozenset(page.present_anchor_ids or ()),
+                                    None if links is None else
+                                    {file.src_uri: dict(anchors) for file, anchors in links.items()})
+        else:
+            page.content = rendered.content
+            page.toc = rendered.toc
+            page._title_from_render = rendered.title
+            page.present_anchor_ids = set(rendered.anchors)
+            if rendered.links_to_anchors is not None:
+                page.links_to_anchors = {files.get_file_from_path(path): dict(anchors)
+                                         for path, anchors in rendered.links_to_anchors.items()}
+        self.pages[key] = rendered
+
+
+def site_key(config, files, edition: str) -> str:
+    """A digest of what every page's rendering shares: the configuration file, the edition and
+    the settings MkDocs renders it with, and every file's source path and address."""
+    digest = hashlib.sha256()
+    with open(config.config_file_path, "rb") as source:
+        digest.update(source.read())
+    digest.update(repr((edition, config.site_url, config.use_directory_urls,
+                        [str(extension) for extension in config.markdown_extensions])).encode())
+    for file in sorted(files, key=lambda f: f.src_uri):
+        digest.update(f"\0{file.src_uri}\0{file.url}".encode())
+    return digest.hexdigest()

@@ -39,6 +39,7 @@ _cache: dict[str, Corpus] = {}
 _reported: set[str] = set()
 _state: dict[str, object] = {}
 _templates = qa_cache.TemplateCache()
+_renders = qa_cache.RenderCache()
 
 
 def read_inputs(docs_dir: Path, figures_dir: Path) \
@@ -191,11 +192,13 @@ def use_search_dictionary(edition: str = qa_i18n.DEFAULT) -> None:
     segmenter.install()
     if edition == qa_i18n.DEFAULT:
         segmenter.new_build()
-    if edition == qa_i18n.TRADITIONAL:
-        path = str(qa_search.search_dictionary(jieba, edition, qa_i18n.traditional_converter().convert))
-    else:
-        path = str(qa_search.search_dictionary(jieba))
-    segmenter.use_dictionary(path)
+        _renders.new_build()
+    dictionaries = _state.setdefault("dictionaries", {})
+    variant = qa_i18n.TRADITIONAL if edition == qa_i18n.TRADITIONAL else qa_i18n.DEFAULT
+    if variant not in dictionaries or not Path(dictionaries[variant]).exists():
+        convert = qa_i18n.traditional_converter().convert if variant == qa_i18n.TRADITIONAL else None
+        dictionaries[variant] = str(qa_search.search_dictionary(jieba, variant if convert else "", convert))
+    segmenter.use_dictionary(dictionaries[variant])
 
 
 def on_config(config):
@@ -260,10 +263,20 @@ def on_files(files: Files, config):
 
 
 def on_page_markdown(markdown, page, config, files):
-    """Fill the home page's section list."""
+    """Fill the home page's section list, and let the page reuse an earlier build's rendering."""
+    use_render_cache(page, config, files)
     if SECTIONS_MARKER in markdown:
         return markdown.replace(SECTIONS_MARKER, qa_render.render_sections(_state["corpus"], current_edition(config)))
     return markdown
+
+
+def use_render_cache(page, config, files) -> None:
+    """Route the page's Markdown rendering, which MkDocs runs next, through the render cache."""
+    edition = current_edition(config).code
+    if _state.get("site_key_for") is not files:
+        _state.update(site_key_for=files, site_key=qa_cache.site_key(config, files, edition))
+    render = page.render
+    page.render = lambda config, files: _renders.render(page, config, files, _state["site_key"], render)
 
 
 def topic_of(page) -> Page | None:
