@@ -57,3 +57,47 @@ def test_dark_mode_toggle_switches_scheme(page, served_site):
 def test_code_blocks_have_a_copy_button(page, served_site):
     page.goto(f"{served_site}topics/training-generation/", wait_until="networkidle")
     assert page.locator("button[data-md-type='copy']").count() >= 1
+
+
+LAYOUT_SHIFT = """() => new Promise(resolve => {
+  let total = 0;
+  new PerformanceObserver(list => {
+    for (const entry of list.getEntries()) if (!entry.hadRecentInput) total += entry.value;
+  }).observe({type: "layout-shift", buffered: true});
+  setTimeout(() => resolve(total), 1000);
+})"""
+
+
+def largest_topic(site_build) -> str:
+    return max((site_build.site / "topics").glob("*/index.html"), key=lambda p: p.stat().st_size).parent.name
+
+
+@pytest.mark.parametrize("where", ["home", "long page", "last question of the long page"])
+def test_pages_do_not_shift_while_loading(page, served_site, site_build, corpus, where):
+    """Answers far down a long page are laid out only near the screen; nothing visible may jump."""
+    url, anchor = served_site, None
+    if where != "home":
+        page_id = largest_topic(site_build)
+        url = f"{served_site}topics/{page_id}/"
+        if where.startswith("last"):
+            anchor = next(p for p in corpus.pages if p.spec.id == page_id).questions[-1].anchor
+            url += f"#{quote(anchor)}"
+    page.goto(url, wait_until="networkidle")
+    assert page.evaluate(LAYOUT_SHIFT) < 0.1
+    if anchor:
+        top = page.evaluate(f"document.getElementById({anchor!r}).getBoundingClientRect().top")
+        assert 0 <= top < 200
+
+
+def test_outline_link_to_the_last_question_lands_on_it(browser, served_site, site_build, corpus):
+    """A click in the page outline jumps exactly, although answers far down are laid out lazily."""
+    page_id = largest_topic(site_build)
+    anchor = next(p for p in corpus.pages if p.spec.id == page_id).questions[-1].anchor
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.goto(f"{served_site}topics/{page_id}/", wait_until="networkidle")
+    tab.locator(f"nav.md-nav--secondary a[href='#{anchor}']:visible").click()
+    tab.wait_for_timeout(500)
+    top = tab.evaluate(f"document.getElementById({anchor!r}).getBoundingClientRect().top")
+    context.close()
+    assert 0 <= top < 200
