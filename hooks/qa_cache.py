@@ -1,8 +1,8 @@
 """Caches that outlive one build: every edition, and every `mkdocs serve` rebuild, runs in the same
 process and would otherwise redo work whose inputs did not change (MkDocs has no incremental build).
 
-Each cache is keyed by the content it stands for (template source, dictionary path, text), so a
-changed input is always recomputed.
+Each cache is keyed by the content it stands for (template source, dictionary path, text, a page's
+Markdown and the site around it), so a changed input is always recomputed.
 """
 
 from __future__ import annotations

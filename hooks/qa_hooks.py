@@ -192,7 +192,6 @@ def use_search_dictionary(edition: str = qa_i18n.DEFAULT) -> None:
     segmenter.install()
     if edition == qa_i18n.DEFAULT:
         segmenter.new_build()
-        _renders.new_build()
     dictionaries = _state.setdefault("dictionaries", {})
     variant = qa_i18n.TRADITIONAL if edition == qa_i18n.TRADITIONAL else qa_i18n.DEFAULT
     if variant not in dictionaries or not Path(dictionaries[variant]).exists():
@@ -205,6 +204,8 @@ def on_config(config):
     """Build the corpus from the sources and derive the navigation from it, per edition."""
     code = getattr(i18n_plugin(config), "current_language", None) or qa_i18n.DEFAULT
     _state.setdefault("timing", {})[code] = [time.perf_counter(), None]
+    if code == qa_i18n.DEFAULT:  # the first edition of a build: forget pages no build uses now
+        _renders.new_build()
     use_search_dictionary(code)
     docs_dir = Path(config.docs_dir)
     figures_dir = Path(config.config_file_path).parent / FIGURES_DIR
