@@ -13,10 +13,13 @@ CATALOG_NAME = "catalog.yml"
 
 @dataclass(frozen=True)
 class PartRule:
-    """Send a part whose title contains `match` to the page `page`."""
+    """Send a part whose title contains `match` to the page `page`; with `split_from`, its questions
+    from the first one whose title contains that text on go to the page `split_page` instead."""
 
     match: str
     page: str
+    split_from: str = ""
+    split_page: str = ""
 
 
 @dataclass(frozen=True)
@@ -56,12 +59,17 @@ class Catalog:
         """The page with this id, if the catalog names it."""
         return next((p for s in self.sections for p in s.pages if p.id == page_id), None)
 
-    def page_for_part(self, source: str, part_title: str) -> str | None:
-        """The page id the first matching rule gives a part of a source file."""
+    def rule_for_part(self, source: str, part_title: str) -> PartRule | None:
+        """The first rule of a source file that matches one of its parts."""
         spec = next((s for s in self.sources if s.file == source), None)
         if spec is None:
             return None
-        return next((r.page for r in spec.parts if r.match in part_title), None)
+        return next((r for r in spec.parts if r.match in part_title), None)
+
+    def page_for_part(self, source: str, part_title: str) -> str | None:
+        """The page id the first matching rule gives a part of a source file."""
+        rule = self.rule_for_part(source, part_title)
+        return rule.page if rule else None
 
 
 def require(mapping: dict, key: str, where: str, kind: type):
@@ -70,6 +78,20 @@ def require(mapping: dict, key: str, where: str, kind: type):
     if not isinstance(value, kind):
         raise SourceError(CATALOG_NAME, 1, f"{where}: '{key}' must be a {kind.__name__}")
     return value
+
+
+def parse_rule(rule: dict, where: str) -> PartRule:
+    """One entry of a source's `parts`, with its optional `split: {from: ..., page: ...}`."""
+    split = rule.get("split") if isinstance(rule, dict) else None
+    if split is not None:
+        split_where = f"{where}: split"
+        split_from = require(split, "from", split_where, str)
+        split_page = require(split, "page", split_where, str)
+        if not split_from:
+            raise SourceError(CATALOG_NAME, 1, f"{split_where}: 'from' must not be empty")
+    else:
+        split_from = split_page = ""
+    return PartRule(require(rule, "match", where, str), require(rule, "page", where, str), split_from, split_page)
 
 
 def parse_catalog(text: str) -> Catalog:
@@ -82,8 +104,7 @@ def parse_catalog(text: str) -> Catalog:
     sources = []
     for index, entry in enumerate(require(data, "sources", "top level", list)):
         where = f"sources[{index}]"
-        rules = tuple(PartRule(str(require(rule, "match", where, str)), str(require(rule, "page", where, str)))
-                      for rule in require(entry, "parts", where, list))
+        rules = tuple(parse_rule(rule, where) for rule in require(entry, "parts", where, list))
         sources.append(SourceSpec(require(entry, "file", where, str), rules))
     sections = []
     for index, entry in enumerate(require(data, "sections", "top level", list)):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 import logging
 import re
@@ -361,6 +362,7 @@ def on_post_build(config):
         if code == qa_i18n.DEFAULT:
             output = qa_i18n.redirecting_404(output, config.site_url or "/")
         target.write_text(output, encoding="utf-8")
+    write_anchor_pages(site)
     if plugin is not None:
         counts = qa_i18n.split_search_index(site / SEARCH_INDEX, {
             code: site / code / SEARCH_INDEX for code in qa_i18n.EDITIONS if code != qa_i18n.DEFAULT})
@@ -368,6 +370,19 @@ def on_post_build(config):
     times = {code: end - start for code, (start, end) in _state.get("timing", {}).items() if end}
     log.info("build time per edition: %s", ", ".join(f"{code} {seconds:.2f} s" for code, seconds in times.items()))
     _state["timing"] = {}
+
+
+ANCHOR_PAGES = "anchors.json"
+
+
+def write_anchor_pages(site: Path) -> None:
+    """Write, into each edition's folder, which page holds each question anchor: a link to a
+    question that has since moved to another page is sent on by the script in overrides/main.html."""
+    data = json.dumps(qa_render.anchor_pages(_state["corpus"]), ensure_ascii=False, separators=(",", ":"))
+    for code in qa_i18n.EDITIONS:
+        folder = site if code == qa_i18n.DEFAULT else site / code
+        if folder.is_dir():
+            (folder / ANCHOR_PAGES).write_text(data, encoding="utf-8")
 
 
 def on_serve(server, config, builder):

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import qa_markdown
 import qa_sanitize
-from qa_catalog import Catalog, PageSpec, SectionSpec
+from qa_catalog import Catalog, PageSpec, PartRule, SectionSpec
 from qa_model import Change, Part, Question, SourceError
 from qa_normalize import (drop_empty, merge_duplicates, normalize_document, report_truncated,
                           slugify)
@@ -166,13 +166,34 @@ def convert_body(body: str, source: str, line: int, figures: Figures,
     return body, unsafe + ([Change("markdown", source, line, "; ".join(notes))] if notes else [])
 
 
+def split_part(part: Part, rule: PartRule | None) -> tuple[list[tuple[Part, str | None]], list[Change]]:
+    """A part and its page, or two pieces of it where its rule splits it at a question title."""
+    if rule is None:
+        return [(part, None)], []
+    if not rule.split_from:
+        return [(part, rule.page)], []
+    at = next((i for i, q in enumerate(part.questions) if rule.split_from in q.title), None)
+    if at is None:
+        return [(part, rule.page)], [Change("catalog", part.source, part.line,
+                                           f"no question of part '{part.title}' has '{rule.split_from}' in its "
+                                           f"title; all of them stay on page '{rule.page}'")]
+    rest = Part(part.source, part.questions[at].line, part.title, questions=part.questions[at:])
+    part.questions = part.questions[:at]
+    return [(part, rule.page), (rest, rule.split_page)], []
+
+
 def place_parts(catalog: Catalog, parts: list[Part]) -> tuple[list[Page], list[Change]]:
     """Put each part on its catalog page, in section order; a part with no rule gets its own page."""
     pages = {p.id: Page(p) for s in catalog.sections for p in s.pages}
     changes = []
     extra = SectionSpec("其他", "")
+    placed: list[tuple[Part, str | None]] = []
     for part in parts:
-        page_id = catalog.page_for_part(part.source, part.title)
+        rule = catalog.rule_for_part(part.source, part.title)
+        pieces, found = split_part(part, rule)
+        placed += pieces
+        changes += found
+    for part, page_id in placed:
         if page_id is None or page_id not in pages:
             page_id = page_id or slugify(part.title or part.source.rsplit(".", 1)[0])
             changes.append(Change("catalog", part.source, part.line,

@@ -246,3 +246,13 @@ def link_terms_in_text(text: str, wanted: dict, done: set[str], edition: Edition
         text = (text[:start] + f'<a class="qa-term" href="../{GLOSSARY_PAGE}/#{term.id}" title="{title}">'
                 + text[start:end] + "</a>" + text[end:])
     return text
+
+
+def anchor_pages(corpus: Corpus) -> dict[str, str]:
+    """The page id of every question anchor and alias anchor, for links that name an old page."""
+    pages = {}
+    for page in corpus.pages:
+        for question in page.questions:
+            for anchor in [question.anchor, *question.aliases]:
+                pages[anchor] = page.spec.id
+    return dict(sorted(pages.items()))

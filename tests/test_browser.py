@@ -68,8 +68,10 @@ LAYOUT_SHIFT = """() => new Promise(resolve => {
 })"""
 
 
-def largest_topic(site_build) -> str:
-    return max((site_build.site / "topics").glob("*/index.html"), key=lambda p: p.stat().st_size).parent.name
+def largest_topic(site_build, corpus) -> str:
+    """The question page with the most bytes of HTML."""
+    return max((p.spec.id for p in corpus.pages),
+               key=lambda page_id: (site_build.site / "topics" / page_id / "index.html").stat().st_size)
 
 
 @pytest.mark.parametrize("where", ["home", "long page", "last question of the long page"])
@@ -77,7 +79,7 @@ def test_pages_do_not_shift_while_loading(page, served_site, site_build, corpus,
     """Answers far down a long page are laid out only near the screen; nothing visible may jump."""
     url, anchor = served_site, None
     if where != "home":
-        page_id = largest_topic(site_build)
+        page_id = largest_topic(site_build, corpus)
         url = f"{served_site}topics/{page_id}/"
         if where.startswith("last"):
             anchor = next(p for p in corpus.pages if p.spec.id == page_id).questions[-1].anchor
@@ -91,7 +93,7 @@ def test_pages_do_not_shift_while_loading(page, served_site, site_build, corpus,
 
 def test_outline_link_to_the_last_question_lands_on_it(browser, served_site, site_build, corpus):
     """A click in the page outline jumps exactly, although answers far down are laid out lazily."""
-    page_id = largest_topic(site_build)
+    page_id = largest_topic(site_build, corpus)
     anchor = next(p for p in corpus.pages if p.spec.id == page_id).questions[-1].anchor
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     tab = context.new_page()
@@ -100,4 +102,15 @@ def test_outline_link_to_the_last_question_lands_on_it(browser, served_site, sit
     tab.wait_for_timeout(500)
     top = tab.evaluate(f"document.getElementById({anchor!r}).getBoundingClientRect().top")
     context.close()
+    assert 0 <= top < 200
+
+
+@pytest.mark.parametrize("edition", ["", "en/"])
+def test_link_to_a_question_on_its_former_page_arrives(page, served_site, corpus, edition):
+    """Questions of a split chapter moved to a second page; a link naming the first page still lands."""
+    moved = next(p for p in corpus.pages if p.spec.id == "video-generation-practice").questions[0]
+    page.goto(f"{served_site}{edition}topics/video-generation/#{quote(moved.anchor)}")
+    page.wait_for_url(f"**/{edition}topics/video-generation-practice/**")
+    page.wait_for_load_state("networkidle")
+    top = page.evaluate(f"document.getElementById({moved.anchor!r}).getBoundingClientRect().top")
     assert 0 <= top < 200

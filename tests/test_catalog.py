@@ -1,0 +1,67 @@
+"""Table-driven tests of the catalog: parsing its rules and placing (and splitting) parts on pages."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa_catalog import parse_catalog
+from qa_model import Part, Question, SourceError
+from qa_pipeline import place_parts
+
+CATALOG = """
+sources:
+  - file: core.md
+    parts:
+      - match: "生成"
+        page: generation
+        split: {from: "%s", page: generation-more}
+      - {match: "理解", page: understanding}
+sections:
+  - title: 生成
+    pages:
+      - {id: generation, title: 生成基础}
+      - {id: generation-more, title: 生成进阶}
+  - title: 理解
+    pages:
+      - {id: understanding, title: 理解}
+"""
+
+
+def part(title: str, *questions: str) -> Part:
+    return Part("core.md", 1, title, intro="导语。", questions=[
+        Question("core.md", 10 + i, str(i + 1), q, "答案。", 11 + i) for i, q in enumerate(questions)])
+
+
+def titles_by_page(pages) -> dict[str, list[str]]:
+    return {page.spec.id: [q.title for q in page.questions] for page in pages}
+
+
+@pytest.mark.parametrize("split_from, expected, reported", [
+    ("扩散", {"generation": ["什么是GAN？", "什么是VAE？"], "generation-more": ["扩散模型的去噪", "评估指标"],
+              "understanding": ["什么是CLIP？"]}, 0),
+    ("GAN", {"generation-more": ["什么是GAN？", "什么是VAE？", "扩散模型的去噪", "评估指标"],
+             "understanding": ["什么是CLIP？"]}, 0),
+    ("不存在的标题", {"generation": ["什么是GAN？", "什么是VAE？", "扩散模型的去噪", "评估指标"],
+                "understanding": ["什么是CLIP？"]}, 1),
+])
+def test_a_long_part_continues_on_its_second_page(split_from, expected, reported):
+    parts = [part("第一章 视频生成", "什么是GAN？", "什么是VAE？", "扩散模型的去噪", "评估指标"),
+             part("第二章 视频理解", "什么是CLIP？")]
+    pages, changes = place_parts(parse_catalog(CATALOG % split_from), parts)
+    assert {k: v for k, v in titles_by_page(pages).items() if v} == expected
+    assert sum(1 for c in changes if c.kind == "catalog") == reported
+    # The chapter's introduction stays with its first page.
+    intros = {page.spec.id: [p.intro for p in page.parts] for page in pages}
+    assert intros.get("generation-more", [""])[-1] == ""
+
+
+@pytest.mark.parametrize("rule, message", [
+    ('{match: "生成", page: generation, split: {page: more}}', "split: 'from' must be a str"),
+    ('{match: "生成", page: generation, split: {from: "", page: more}}', "'from' must not be empty"),
+    ('{match: "生成", page: generation, split: {from: "扩散"}}', "split: 'page' must be a str"),
+    ('{match: "生成"}', "'page' must be a str"),
+])
+def test_bad_rules_are_refused_with_the_place(rule, message):
+    text = f"sources:\n  - file: core.md\n    parts:\n      - {rule}\nsections: []\n"
+    with pytest.raises(SourceError, match=message):
+        parse_catalog(text)
