@@ -66,11 +66,6 @@ class Catalog:
             return None
         return next((r for r in spec.parts if r.match in part_title), None)
 
-    def page_for_part(self, source: str, part_title: str) -> str | None:
-        """The page id the first matching rule gives a part of a source file."""
-        rule = self.rule_for_part(source, part_title)
-        return rule.page if rule else None
-
 
 def require(mapping: dict, key: str, where: str, kind: type):
     """Read a required catalog key, naming the place when it is missing or of the wrong kind."""

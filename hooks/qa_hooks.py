@@ -191,13 +191,14 @@ def use_search_dictionary(edition: str = qa_i18n.DEFAULT) -> None:
     if segmenter is None:
         segmenter = _state["segmenter"] = qa_cache.SegmenterCache(jieba)
     segmenter.install()
-    if edition == qa_i18n.DEFAULT:
-        segmenter.new_build()
     dictionaries = _state.setdefault("dictionaries", {})
     variant = qa_i18n.TRADITIONAL if edition == qa_i18n.TRADITIONAL else qa_i18n.DEFAULT
     if variant not in dictionaries or not Path(dictionaries[variant]).exists():
-        convert = qa_i18n.traditional_converter().convert if variant == qa_i18n.TRADITIONAL else None
-        dictionaries[variant] = str(qa_search.search_dictionary(jieba, variant if convert else "", convert))
+        if variant == qa_i18n.TRADITIONAL:
+            path = qa_search.search_dictionary(jieba, variant, qa_i18n.traditional_converter().convert)
+        else:
+            path = qa_search.search_dictionary(jieba)
+        dictionaries[variant] = str(path)
     segmenter.use_dictionary(dictionaries[variant])
 
 
@@ -205,9 +206,10 @@ def on_config(config):
     """Build the corpus from the sources and derive the navigation from it, per edition."""
     code = getattr(i18n_plugin(config), "current_language", None) or qa_i18n.DEFAULT
     _state.setdefault("timing", {})[code] = [time.perf_counter(), None]
-    if code == qa_i18n.DEFAULT:  # the first edition of a build: forget pages no build uses now
-        _renders.new_build()
     use_search_dictionary(code)
+    if code == qa_i18n.DEFAULT:  # the first edition of a build: forget what no build uses now
+        _state["segmenter"].new_build()
+        _renders.new_build()
     docs_dir = Path(config.docs_dir)
     figures_dir = Path(config.config_file_path).parent / FIGURES_DIR
     corpus = corpus_for(docs_dir, figures_dir)
