@@ -17,6 +17,7 @@ from mkdocs.structure.files import File, Files
 import qa_cache
 import qa_i18n
 import qa_render
+import qa_sanitize
 import qa_search
 from qa_math import MathError, render_math
 from qa_catalog import CATALOG_NAME, parse_catalog
@@ -289,16 +290,27 @@ def topic_of(page) -> Page | None:
     return next((p for p in _state["corpus"].pages if qa_render.page_path(p) == path), None)
 
 
+@event_priority(-100)  # last, after every plugin: what it returns is what readers get
 def on_page_content(html, page, config, files):
-    """Turn the page's formulas into MathML; a formula that cannot be converted fails the build."""
+    """Turn the page's formulas into MathML (a formula that cannot be converted fails the build),
+    then pass the page's HTML and outline through the allowlist sanitizer."""
     topic = topic_of(page)
     if topic is not None:
         html = qa_render.fold_subheadings(html)
         html = qa_render.link_terms(html, _state["corpus"].links, topic, current_edition(config))
     try:
-        return render_math(html)[0]
+        html = render_math(html)[0]
     except MathError as error:
         raise PluginError(f"{formula_location(error.tex, page)}: {error}") from None
+    clean_outline(page.toc)
+    return qa_sanitize.clean_html(html)
+
+
+def clean_outline(items) -> None:
+    """The page outline's titles come from headings, which hold source text: sanitize them too."""
+    for item in items or ():
+        item.title = qa_sanitize.clean_inline(item.title)
+        clean_outline(item.children)
 
 
 def formula_location(tex: str, page) -> str:

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from qa_model import Question, SourceError, load_yaml
+from qa_sanitize import clean_search_index
 
 DEFAULT = "zh"
 TRADITIONAL = "zh-TW"
@@ -183,7 +184,7 @@ class Edition:
 
 def split_search_index(combined: Path, targets: dict[str, Path]) -> dict[str, int]:
     """Split the one index mkdocs-static-i18n leaves into one per edition (its prefix removed); count entries."""
-    index = json.loads(combined.read_text(encoding="utf-8"))
+    index = clean_search_index(json.loads(combined.read_text(encoding="utf-8")))
     parts = {code: [] for code in targets}
     root = []
     for doc in index["docs"]:

@@ -147,7 +147,7 @@ def convert_body(body: str, source: str, line: int, figures: Figures,
                  captions: dict[str, str] | None = None) -> tuple[str, list[Change]]:
     """Rewrite one answer's GitHub Markdown for Python-Markdown, reporting what changed."""
     notes = []
-    body, unsafe = qa_sanitize.sanitize(body, source, line)
+    body, unsafe = qa_sanitize.neutralize_source(body, source, line)
     body, count = qa_markdown.centered_images_to_markdown(body)
     if count:
         notes.append(f"{count} centered <img> became Markdown images")
@@ -257,7 +257,10 @@ def build_corpus(sources: dict[str, bytes], catalog: Catalog, figures: Figures) 
     pages, found = place_parts(catalog, parts)
     changes += found
     corpus = Corpus(catalog.sections, pages, changes, found_count)
-    changes += assign_anchors(corpus.questions)
+    # Anchors go first to the questions of the sources listed first, whatever page they are on: a
+    # file added to the catalog later never takes an anchor that an existing question's links use.
+    listed = {spec.file: position for position, spec in enumerate(catalog.sources)}
+    changes += assign_anchors(sorted(corpus.questions, key=lambda q: (listed.get(q.source, len(listed)), q.line)))
     return corpus
 
 

@@ -53,7 +53,34 @@ def decode_source(name: str, data: bytes) -> tuple[str, list[Change]]:
         changes.append(Change("encoding", name, first, "converted CR/CRLF line ends to LF"))
     if not text.strip():
         raise SourceError(name, 1, "the file is empty: no table of contents and no questions")
-    return text, changes
+    text, found = replace_control_characters(name, text)
+    return text, changes + found
+
+
+# C0 controls other than tab and line feed, and DEL: never meant as text; a browser would drop
+# some of them silently from a URL ("\x01javascript:" runs as javascript:).
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Characters that change how a title looks or reads without being seen: bidi overrides and
+# isolates, zero-width characters, the byte-order mark.
+INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def replace_control_characters(name: str, text: str) -> tuple[str, list[Change]]:
+    """Show each control character as U+FFFD (as CommonMark does with NUL), reported by line."""
+    changes = []
+    for match in CONTROL.finditer(text):
+        changes.append(Change("encoding", name, text.count("\n", 0, match.start()) + 1,
+                              f"control character U+{ord(match.group(0)):04X} shown as U+FFFD"))
+    return (CONTROL.sub("\ufffd", text) if changes else text), changes
+
+
+def drop_invisible(name: str, line: int, text: str) -> tuple[str, list[Change]]:
+    """A heading without bidi controls or zero-width characters, each removal reported."""
+    found = sorted({f"U+{ord(ch):04X}" for ch in INVISIBLE.findall(text)})
+    if not found:
+        return text, []
+    return INVISIBLE.sub("", text), [Change("heading", name, line, f"invisible characters removed from "
+                                                                   f"a heading: {', '.join(found)}")]
 
 
 def split_number(title: str) -> tuple[str, str]:
@@ -103,13 +130,19 @@ def parse_html_heading(name: str, line_no: int, line: str) -> tuple[Heading, lis
 
 
 def parse_heading(name: str, line_no: int, line: str) -> tuple[Heading | None, list[Change]]:
-    """Recognize an ATX or raw HTML heading on one line."""
+    """Recognize an ATX or raw HTML heading on one line; invisible characters leave its text."""
+    heading, changes = None, []
     if HTML_HEADING_START.match(line):
-        return parse_html_heading(name, line_no, line)
-    match = ATX_HEADING.match(line)
-    if match:
-        return Heading(len(match.group(1)), match.group(2).strip(), "", line_no, False), []
-    return None, []
+        heading, changes = parse_html_heading(name, line_no, line)
+    elif ATX_HEADING.match(line):
+        match = ATX_HEADING.match(line)
+        heading = Heading(len(match.group(1)), match.group(2).strip(), "", line_no, False)
+    if heading is not None:
+        heading.text, found = drop_invisible(name, line_no, heading.text)
+        changes = changes + found
+        if not heading.text.strip():
+            raise SourceError(name, line_no, "the heading holds only invisible characters")
+    return heading, changes
 
 
 def heading_lines(name: str, lines: list[str]) -> tuple[dict[int, Heading], list[Change]]:
@@ -207,6 +240,9 @@ def read_source(name: str, data: bytes) -> tuple[SourceDocument, list[Change]]:
     headings, found = heading_lines(name, lines)
     changes.extend(found)
     toc, body_start = read_toc(lines, headings)
+    for entry in toc:
+        entry.title, found = drop_invisible(name, entry.line, entry.title)
+        changes.extend(found)
     marks = [(i, h, classify(h)) for i, h in sorted(headings.items())
              if i >= body_start and classify(h) != "content"]
     parts: list[Part] = []

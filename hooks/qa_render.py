@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections import Counter, defaultdict
 
 from qa_i18n import DEFAULT, Edition
 from qa_model import Change, Question
 from qa_pipeline import Corpus, Page
+from qa_sanitize import escape_title, markdown_text
 
 ZH = Edition(DEFAULT)
 
@@ -30,20 +32,20 @@ def heading(question: Question, edition: Edition = ZH) -> str:
     """A question's Markdown heading: its title, alias anchors for old links, its own anchor."""
     aliases = "".join(f'<span class="qa-alias" id="{html.escape(a, quote=True)}"></span>'
                       for a in question.aliases)
-    title = plain(edition.title(question)).replace("#", "\\#")
-    return f"## {title}{aliases} {{ #{question.anchor} }}"
+    return f"## {markdown_text(edition.title(question))}{aliases} {{ #{question.anchor} }}"
 
 
-def plain(text: str) -> str:
-    """A title as literal text: markup in it (a tag, an entity) is shown, never interpreted."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+def front_matter(title: str, *extra: str) -> list[str]:
+    """A page's front matter: the title as a quoted YAML (JSON) string of HTML-escaped text, since
+    the theme places page titles into HTML as they are."""
+    return ["---", f"title: {json.dumps(escape_title(title), ensure_ascii=False)}", *extra, "---", ""]
 
 
 def question_link(target: Question, corpus: Corpus, edition: Edition = ZH, here: Page | None = None) -> str:
     """An HTML link to a question from a page under topics/ (`here`), the same URL in every edition."""
     page = corpus.page_of(target)
     href = f"#{target.anchor}" if page is here else f"../{page.spec.id}/#{target.anchor}"
-    return f'<a href="{html.escape(href, quote=True)}">{plain(edition.title(target))}</a>'
+    return f'<a href="{html.escape(href, quote=True)}">{escape_title(edition.title(target))}</a>'
 
 
 def link_list(css_class: str, heading_html: str, items: list[str]) -> str:
@@ -71,18 +73,23 @@ def related_block(question: Question, corpus: Corpus, edition: Edition = ZH) -> 
 def render_page(page: Page, corpus: Corpus | None = None, edition: Edition = ZH) -> str:
     """The Markdown of one topic page: its title, each part's intro, then its questions."""
     title = edition.page_title(page.spec)
-    lines = ["---", f"title: {title}", "---", "",
+    lines = [*front_matter(title),
              GENERATED_NOTE.format(sources=", docs/sources/".join(page.sources)), "",
-             f"# {title}", ""]
+             f"# {markdown_text(title)}", ""]
     for part in page.parts:
         intro = edition.intro(page.spec.id, part)
         if intro:
-            lines += [intro, ""]
+            lines += [from_topics(intro), ""]
         for question in part.questions:
-            lines += [heading(question, edition), "", edition.body(question), ""]
+            lines += [heading(question, edition), "", from_topics(edition.body(question)), ""]
             if corpus is not None:
                 lines += [related_block(question, corpus, edition), ""]
-    return edition.convert_page("\n".join(lines).replace("](imgs/", "](../imgs/"))
+    return edition.convert_page("\n".join(lines))
+
+
+def from_topics(markdown: str) -> str:
+    """An answer's figure paths as seen from a page under topics/."""
+    return markdown.replace("](imgs/", "](../imgs/")
 
 
 def render_sections(corpus: Corpus, edition: Edition = ZH) -> str:
@@ -95,15 +102,17 @@ def render_sections(corpus: Corpus, edition: Edition = ZH) -> str:
             continue
         total = sum(counts[p.id] for p in pages)
         title, summary = edition.section_text(section)
-        blocks.append(f"-   **[{title}](topics/{pages[0].id}.md)** · {edition.string('questions', count=total)}")
+        blocks.append(f"-   **[{markdown_text(title)}](topics/{pages[0].id}.md)** · "
+                      f"{edition.string('questions', count=total)}")
         blocks += ["", "    ---", ""]
         if summary:
             blocks += [f"    {summary}", ""]
         for page in pages:
             count = edition.string("questions", count=counts[page.id])
-            blocks.append(f"    - [{edition.page_title(page)}](topics/{page.id}.md)（{count}）"
+            page_title = markdown_text(edition.page_title(page))
+            blocks.append(f"    - [{page_title}](topics/{page.id}.md)（{count}）"
                           if not edition.is_english else
-                          f"    - [{edition.page_title(page)}](topics/{page.id}.md) ({count})")
+                          f"    - [{page_title}](topics/{page.id}.md) ({count})")
         blocks.append("")
     blocks.append("</div>")
     return edition.convert_page("\n".join(blocks))
@@ -130,22 +139,24 @@ def render_report(corpus: Corpus, edition: Edition = ZH) -> str:
     for change in corpus.changes:
         by_source[change.source].append(change)
     kinds = Counter(change.kind for change in corpus.changes)
-    lines = ["---", f"title: {text['title']}", "search:", "  exclude: true", "---", "",
+    lines = [*front_matter(text["title"], "search:", "  exclude: true"),
              f"# {text['title']}", "", text["intro"], "",
              f"- {text['found']}: {corpus.found}", f"- {text['shown']}: {len(corpus.questions)}", ""]
     lines += [f"| {text['kind']} | {text['count']} |", "| --- | --- |"]
     lines += [f"| {kinds_text(kind)} | {count} |" for kind, count in sorted(kinds.items())]
     for source in sorted(by_source):
-        lines += ["", f"## {source}", "", f"| {text['line']} | {text['kind']} | {text['message']} |", "| --- | --- | --- |"]
+        lines += ["", f"## {markdown_text(source)}", "", f"| {text['line']} | {text['kind']} | {text['message']} |", "| --- | --- | --- |"]
         for change in sorted(by_source[source], key=lambda c: c.line):
-            message = change.message.replace("|", "\\|").replace("<", "&lt;").replace("*", "\\*")
+            message = markdown_text(change.message).replace("|", "\\|")
             lines.append(f"| {change.line} | {kinds_text(change.kind)} | {message} |")
     return edition.convert_page("\n".join(lines) + "\n")
 
 
 def navigation(corpus: Corpus, edition: Edition = ZH) -> list:
     """MkDocs `nav`: home, one entry per section (a single page stands alone), glossary, report."""
-    convert = edition.convert_page
+    def convert(title: str) -> str:  # the theme places navigation titles into HTML as they are
+        return escape_title(edition.convert_page(title))
+
     nav: list = [{convert(edition.string("home")): "index.md"}]
     present = {page.spec.id for page in corpus.pages}
     for section in corpus.sections:
@@ -180,7 +191,7 @@ def render_glossary(corpus: Corpus, edition: Edition = ZH) -> str:
         for term in links.terms.get(id(question), []):
             users[term.id].append(question)
     title = edition.string("glossary")
-    lines = ["---", f"title: {title}", "---", "", f"# {title}", "",
+    lines = [*front_matter(title), f"# {markdown_text(title)}", "",
              edition.string("glossary_intro", count=len(links.glossary)), ""]
     for term in sorted(links.glossary, key=lambda t: edition.term_name(t).lower()):
         lines += [f"## {edition.term_name(term)} {{ #{term.id} }}", "", edition.term_definition(term), ""]
