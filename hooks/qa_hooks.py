@@ -92,7 +92,7 @@ def corpus_for(docs_dir: Path, figures_dir: Path) -> Corpus:
     digest = hashlib.sha256()
     for name, data in sorted(sources.items()):
         digest.update(name.encode() + b"\0" + data + b"\0")
-    digest.update(catalog + b"\0" + formulas)
+    digest.update(catalog + b"\0" + formulas + b"\0" + qa_i18n.phrases_bytes())
     for name, data in english.items():
         digest.update(name.encode() + b"\0" + data + b"\0")
     for name, data in drawings.items():

@@ -39,12 +39,58 @@ def fingerprint(question: Question) -> str:
     return hashlib.sha256(question.source_body.strip().encode("utf-8")).hexdigest()[:12]
 
 
-@lru_cache(maxsize=1)
-def traditional_converter():
-    """OpenCC's Simplified-to-Taiwan converter with Taiwan phrasing (影片, 軟體)."""
+PHRASES_FILE = Path(__file__).resolve().parent.parent / "docs" / "data" / "zh-TW-phrases.yml"
+
+
+def phrases_bytes() -> bytes:
+    """The reviewed phrase table as stored: part of what the site is built from."""
+    return PHRASES_FILE.read_bytes() if PHRASES_FILE.exists() else b""
+
+
+def parse_phrases(text: str, name: str = "data/zh-TW-phrases.yml") -> dict[str, str]:
+    """The phrase table: OpenCC's wording -> this field's wording; each entry is checked."""
+    try:
+        entries = load_yaml(text) or []
+    except yaml.YAMLError as error:
+        line = getattr(getattr(error, "problem_mark", None), "line", 0) + 1
+        raise SourceError(name, line, f"cannot read: {error}") from None
+    if not isinstance(entries, list):
+        raise SourceError(name, 1, "expected a list of {opencc, use, why} entries")
+    phrases = {}
+    for position, entry in enumerate(entries, start=1):
+        if not (isinstance(entry, dict) and isinstance(entry.get("opencc"), str) and isinstance(entry.get("use"), str)
+                and entry.get("why")):
+            raise SourceError(name, 1, f"entry {position} needs 'opencc', 'use' and 'why'")
+        phrases[entry["opencc"]] = entry["use"]
+    return phrases
+
+
+@dataclass(frozen=True)
+class TaiwanConverter:
+    """OpenCC's Simplified-to-Taiwan conversion (影片, 軟體), then this field's reviewed corrections."""
+
+    opencc: object
+    phrases: tuple[tuple[str, str], ...]
+
+    def convert(self, text: str) -> str:
+        text = self.opencc.convert(text)
+        for wrong, right in self.phrases:
+            if wrong in text:
+                text = text.replace(wrong, right)
+        return text
+
+
+def traditional_converter() -> TaiwanConverter:
+    """The converter for the 繁體 edition, rebuilt when the phrase table changes."""
+    return converter_for(phrases_bytes())
+
+
+@lru_cache(maxsize=2)
+def converter_for(table: bytes) -> TaiwanConverter:
     import opencc
 
-    return opencc.OpenCC("s2twp")
+    phrases = parse_phrases(table.decode("utf-8"))
+    return TaiwanConverter(opencc.OpenCC("s2twp"), tuple(sorted(phrases.items(), key=lambda item: -len(item[0]))))
 
 
 def to_traditional(text: str) -> str:

@@ -11,7 +11,8 @@ import yaml
 from bs4 import BeautifulSoup
 
 import search_eval
-from qa_i18n import to_traditional
+from qa_i18n import PHRASES_FILE, parse_phrases, to_traditional
+from qa_model import SourceError
 
 EDITIONS = {"": "zh", "zh-TW/": "zh-TW", "en/": "en"}
 SIMPLIFIED_TO_TRADITIONAL = opencc.OpenCC("s2t")
@@ -66,6 +67,39 @@ def test_traditional_conversion_keeps_anchors_links_and_tags():
     assert "{ #视频生成 }" in converted and "(video-generation.md#视频生成)" in converted
     assert '<span id="视频"></span>' in converted and converted.startswith("## 影片生成")
     assert to_traditional("FPS<24会产生卡顿") == "FPS<24會產生卡頓"
+
+
+@pytest.mark.parametrize("simplified, traditional", [
+    ("全参数微调", "全參數微調"), ("重参数化", "重參數化"), ("超参数和参数量", "超參數和參數量"),
+    ("生成视频的质量", "生成影片的品質"), ("高质量数据", "高品質資料"), ("像素级", "像素級"),
+    ("分辨率", "解析度"),  # OpenCC's Taiwan phrasing stays where it is right
+])
+def test_traditional_terms_follow_the_reviewed_phrase_table(simplified, traditional):
+    assert to_traditional(simplified) == traditional
+
+
+def test_traditional_edition_shows_no_term_the_phrase_table_corrects(site_build, corpus):
+    phrases = parse_phrases(PHRASES_FILE.read_text(encoding="utf-8"))
+    simplified = "".join(soup_at(site_build.site, f"topics/{page.spec.id}/").find("article").get_text()
+                         for page in corpus.pages)
+    assert "参数" in simplified and "质量" in simplified  # the table has something to correct
+    for page in corpus.pages:
+        text = soup_at(site_build.site, f"zh-TW/topics/{page.spec.id}/").find("article").get_text()
+        assert not [wrong for wrong in phrases if wrong in text], page.spec.id
+    index = (site_build.site / "zh-TW" / "search" / "search_index.json").read_text(encoding="utf-8")
+    words = index.replace("\u200b", "")  # without jieba's word breaks
+    assert "引數" not in words and "參數" in words
+
+
+@pytest.mark.parametrize("table, line_hint", [
+    ("- {opencc: 引數}", "entry 1 needs"),
+    ("opencc: 引數", "expected a list"),
+    ("- [unclosed", "cannot read"),
+])
+def test_a_bad_phrase_table_names_the_file(table, line_hint):
+    with pytest.raises(SourceError) as error:
+        parse_phrases(table)
+    assert "data/zh-TW-phrases.yml" in str(error.value) and line_hint in str(error.value)
 
 
 def test_every_question_has_an_english_title_and_answer(corpus):
