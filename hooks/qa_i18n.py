@@ -213,7 +213,7 @@ class Edition:
         return text.get("title", section.title), text.get("summary", section.summary)
 
     def term_name(self, term) -> str:
-        return term.en if self.is_english else term.term
+        return term.english_name if self.is_english else term.term
 
     def term_definition(self, term) -> str:
         return self.english.site.get("glossary", {}).get(term.id, term.definition) if self.is_english \

@@ -43,6 +43,14 @@ class Term:
     match: tuple[str, ...]
     definition: str
 
+    @property
+    def english_name(self) -> str:
+        """The English name with the abbreviation readers search for: 'Fréchet Video Distance (FVD)'."""
+        latin = re.search(r"[A-Za-z][A-Za-z0-9-]*(?: [A-Za-z][A-Za-z0-9-]*)*", self.term)
+        if latin is None or latin.group(0).lower() in self.en.lower():
+            return self.en
+        return f"{self.en} ({latin.group(0)})"
+
     def english_term(self) -> Term:
         """The same entry matched by its Latin spellings and English name, for English text."""
         spellings = tuple(m for m in self.match if re.search(r"[A-Za-z]", m)) + (self.en,)

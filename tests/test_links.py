@@ -184,3 +184,25 @@ def test_glossary_edit_link_points_at_its_data_file(site_build):
     assert glossary.select_one("a.md-content__button")["href"].endswith("docs/data/glossary.yml")
     report = soup_of(site_build.site / "topics" / "content-report" / "index.html")
     assert report.select_one("a.md-content__button") is None
+
+
+@pytest.mark.parametrize("term, en, shown", [
+    ("FVD", "Fréchet Video Distance", "Fréchet Video Distance (FVD)"),
+    ("SVD（Stable Video Diffusion）", "Stable Video Diffusion", "Stable Video Diffusion (SVD)"),
+    ("帧率（FPS）", "frame rate", "frame rate (FPS)"),
+    ("LayerNorm", "layer normalization", "layer normalization (LayerNorm)"),
+    ("U-Net", "U-Net", "U-Net"),
+    ("InfoNCE", "InfoNCE loss", "InfoNCE loss"),
+    ("Triplet Loss（三元组损失）", "triplet loss", "triplet loss"),
+    ("光流", "optical flow", "optical flow"),
+])
+def test_english_glossary_names_carry_the_abbreviation(term, en, shown):
+    assert Term("x", term, en, (), "").english_name == shown
+
+
+def test_english_glossary_headings_let_search_find_abbreviations(site_build):
+    soup = BeautifulSoup((site_build.site / "en/topics/glossary/index.html").read_text(encoding="utf-8"),
+                         "html.parser")
+    headings = [h2.get_text().rstrip("¶") for h2 in soup.select("article h2")]
+    for abbreviation in ("FVD", "LoRA", "DiT", "GAN", "CLIP"):
+        assert any(f"({abbreviation})" in heading for heading in headings), abbreviation
