@@ -233,8 +233,9 @@ def outside_math(text: str, rewrite) -> str:
 
 
 def neutralize_source(body: str, source: str, line: int) -> tuple[str, list[Change]]:
-    """Show unsafe raw HTML and attr_list syntax as text, turn pictures from other hosts into links,
-    and report every unsafe link, picture or formula with its source line."""
+    """Show unsafe raw HTML, links that lead off the web, the site or a figure, and attr_list syntax
+    as text; turn pictures from other hosts into links; report each, and markup inside a formula's
+    text, with its source line."""
     changes: list[Change] = []
     searched = [0]
 
