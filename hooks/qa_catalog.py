@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from qa_model import SourceError, load_yaml
+from qa_model import SourceError, load_yaml, yaml_error_line
 
 CATALOG_NAME = "catalog.yml"
 
@@ -94,7 +94,7 @@ def parse_catalog(text: str) -> Catalog:
     try:
         data = load_yaml(text) or {}
     except yaml.YAMLError as error:
-        line = getattr(getattr(error, "problem_mark", None), "line", 0) + 1
+        line = yaml_error_line(error)
         raise SourceError(CATALOG_NAME, line, f"not valid YAML: {error}") from None
     sources = []
     for index, entry in enumerate(require(data, "sources", "top level", list)):

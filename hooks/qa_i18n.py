@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from qa_model import Question, SourceError, load_yaml
+from qa_model import Question, SourceError, load_yaml, yaml_error_line
 from qa_sanitize import clean_search_index
 
 DEFAULT = "zh"
@@ -52,7 +52,7 @@ def parse_phrases(text: str, name: str = "data/zh-TW-phrases.yml") -> dict[str, 
     try:
         entries = load_yaml(text) or []
     except yaml.YAMLError as error:
-        line = getattr(getattr(error, "problem_mark", None), "line", 0) + 1
+        line = yaml_error_line(error)
         raise SourceError(name, line, f"cannot read: {error}") from None
     if not isinstance(entries, list):
         raise SourceError(name, 1, "expected a list of {opencc, use, why} entries")
@@ -138,7 +138,7 @@ def load_english(files: dict[str, bytes]) -> English:
         try:
             return load_yaml(data.decode("utf-8")) or {}
         except (yaml.YAMLError, UnicodeDecodeError) as error:
-            line = getattr(getattr(error, "problem_mark", None), "line", 0) + 1
+            line = yaml_error_line(error)
             raise SourceError(f"data/en/{name}", line, f"cannot read: {error}") from None
 
     english = English(parse(SITE_FILE, files[SITE_FILE]) if SITE_FILE in files else {})

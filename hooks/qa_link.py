@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from qa_model import Question, SourceError, load_yaml
+from qa_model import Question, SourceError, load_yaml, yaml_error_line
 from qa_normalize import body_key
 
 GLOSSARY_NAME = "glossary.yml"
@@ -91,7 +91,7 @@ def parse_glossary(text: str) -> list[Term]:
     try:
         entries = load_yaml(text) or []
     except yaml.YAMLError as error:
-        line = getattr(getattr(error, "problem_mark", None), "line", 0) + 1
+        line = yaml_error_line(error)
         raise SourceError(GLOSSARY_NAME, line, f"not valid YAML: {error}") from None
     terms, seen = [], set()
     for index, entry in enumerate(entries):

@@ -15,6 +15,11 @@ def load_yaml(text: str):
     return yaml.load(text, Loader=_YAML_LOADER)
 
 
+def yaml_error_line(error: yaml.YAMLError) -> int:
+    """The 1-based line a YAML error points at, or 1 when it names none."""
+    return getattr(getattr(error, "problem_mark", None), "line", 0) + 1
+
+
 class SourceError(Exception):
     """Input that cannot become a correct page; carries the file and line to blame."""
 

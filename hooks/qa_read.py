@@ -134,8 +134,7 @@ def parse_heading(name: str, line_no: int, line: str) -> tuple[Heading | None, l
     heading, changes = None, []
     if HTML_HEADING_START.match(line):
         heading, changes = parse_html_heading(name, line_no, line)
-    elif ATX_HEADING.match(line):
-        match = ATX_HEADING.match(line)
+    elif match := ATX_HEADING.match(line):
         heading = Heading(len(match.group(1)), match.group(2).strip(), "", line_no, False)
     if heading is not None:
         heading.text, found = drop_invisible(name, line_no, heading.text)

@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from qa_i18n import DEFAULT, Edition
 from qa_model import Change, Question
 from qa_pipeline import Corpus, Page
-from qa_sanitize import escape_title, markdown_text
+from qa_sanitize import escape_text, markdown_text
 
 ZH = Edition(DEFAULT)
 
@@ -38,14 +38,14 @@ def heading(question: Question, edition: Edition = ZH) -> str:
 def front_matter(title: str, *extra: str) -> list[str]:
     """A page's front matter: the title as a quoted YAML (JSON) string of HTML-escaped text, since
     the theme places page titles into HTML as they are."""
-    return ["---", f"title: {json.dumps(escape_title(title), ensure_ascii=False)}", *extra, "---", ""]
+    return ["---", f"title: {json.dumps(escape_text(title), ensure_ascii=False)}", *extra, "---", ""]
 
 
 def question_link(target: Question, corpus: Corpus, edition: Edition = ZH, here: Page | None = None) -> str:
     """An HTML link to a question from a page under topics/ (`here`), the same URL in every edition."""
     page = corpus.page_of(target)
     href = f"#{target.anchor}" if page is here else f"../{page.spec.id}/#{target.anchor}"
-    return f'<a href="{html.escape(href, quote=True)}">{escape_title(edition.title(target))}</a>'
+    return f'<a href="{html.escape(href, quote=True)}">{escape_text(edition.title(target))}</a>'
 
 
 def link_list(css_class: str, heading_html: str, items: list[str]) -> str:
@@ -155,7 +155,7 @@ def render_report(corpus: Corpus, edition: Edition = ZH) -> str:
 def navigation(corpus: Corpus, edition: Edition = ZH) -> list:
     """MkDocs `nav`: home, one entry per section (a single page stands alone), glossary, report."""
     def convert(title: str) -> str:  # the theme places navigation titles into HTML as they are
-        return escape_title(edition.convert_page(title))
+        return escape_text(edition.convert_page(title))
 
     nav: list = [{convert(edition.string("home")): "index.md"}]
     present = {page.spec.id for page in corpus.pages}

@@ -129,8 +129,8 @@ def clean_search_index(index: dict) -> dict:
     return index
 
 
-def escape_title(text: str) -> str:
-    """Source text (a question or chapter title) as HTML that shows it literally."""
+def escape_text(text: str) -> str:
+    """Source text (a title, a tag) as HTML or Markdown that shows it literally."""
     return html.escape(text, quote=False)
 
 
@@ -142,7 +142,7 @@ def markdown_text(text: str) -> str:
 
     Parentheses are left alone: `\\(` opens a formula for arithmatex.
     """
-    return MARKDOWN_ACTIVE.sub(r"\\\1", escape_title(text))
+    return MARKDOWN_ACTIVE.sub(r"\\\1", escape_text(text))
 
 
 # --- The source pass: show unsafe markup as text, report it with file and line --------------------
@@ -197,11 +197,6 @@ def is_site_link(url: str) -> bool:
     return url_scheme(cleaned) in URL_SCHEMES or re.match(r"//[^/\\]", cleaned) is not None
 
 
-def escape(text: str) -> str:
-    """Markdown text that shows `text` literally."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def unsafe_tag_reason(closing: str, name: str, attributes: str) -> str:
     """Why a raw tag is shown as text rather than kept, or '' when it is kept."""
     name = name.lower()
@@ -254,24 +249,24 @@ def neutralize_source(body: str, source: str, line: int) -> tuple[str, list[Chan
     def tag(match: re.Match) -> str:
         if match.group(0).startswith("<!--"):
             report(match.group(0), "HTML comment: shown as text")
-            return escape(match.group(0))
+            return escape_text(match.group(0))
         name = match.group(2).lower()
         stack = open_elements.setdefault(name, [])
         if match.group(1) and stack and stack.pop():
-            return escape(match.group(0))
+            return escape_text(match.group(0))
         reason = unsafe_tag_reason(match.group(1), match.group(2), match.group(3) or "")
         if not match.group(1) and not match.group(0).endswith("/>") and name not in ("img", "br"):
             stack.append(bool(reason))
         if not reason:
             return match.group(0)
         report(match.group(0), f"{reason}: shown as text")
-        return escape(match.group(0))
+        return escape_text(match.group(0))
 
     def autolink(match: re.Match) -> str:
         if is_safe_url(match.group(1)):
             return match.group(0)
         report(match.group(0), f"autolink with a {url_scheme(match.group(1))}: URL: shown as text")
-        return escape(match.group(0))
+        return escape_text(match.group(0))
 
     def image(match: re.Match) -> str:
         alt, url = match.group(1), match.group(2)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -98,15 +99,23 @@ def browser(chromium_path):
         instance.close()
 
 
+@contextlib.contextmanager
+def serve(folder: Path, handler_class=None):
+    """A folder on a local HTTP server for the duration of the block; yields its base URL."""
+    handler = functools.partial(handler_class or QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+
+
 @pytest.fixture(scope="session")
 def served_site(site_build):
     """The built site on a local HTTP server; yields its base URL."""
-    handler = functools.partial(QuietHandler, directory=str(site_build.site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    with serve(site_build.site) as url:
+        yield url
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -20,7 +20,7 @@ from urllib.parse import quote
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import copy_project, run_build
+from conftest import copy_project, run_build, serve
 
 TRAP = "window.__pwned=1"
 
@@ -42,7 +42,7 @@ ANSWERS = [
     Case("svg-onload", "answer", f'<svg onload="{TRAP}"></svg>'),
     Case("svg-script", "answer", f"<svg><script>{TRAP}</script></svg>"),
     Case("iframe-javascript", "answer", f'<iframe src="javascript:{TRAP}"></iframe>'),
-    Case("iframe-srcdoc", "answer", f'<iframe srcdoc="<script>parent.__pwned=1</script>"></iframe>'),
+    Case("iframe-srcdoc", "answer", '<iframe srcdoc="<script>parent.__pwned=1</script>"></iframe>'),
     Case("object", "answer", f'<object data="javascript:{TRAP}"></object>'),
     Case("embed", "answer", f'<embed src="javascript:{TRAP}">'),
     Case("base", "answer", f'<base href="javascript:{TRAP}//">'),
@@ -364,7 +364,6 @@ def anchor_takeover(tmp_path_factory):
         "# 新来的一章\n\n## 1.Sora有哪些创新点？\n\n另一份完全不同的回答，讲的是别的事情。\n", encoding="utf-8")
     catalog = root / "docs/sources/catalog.yml"
     text = catalog.read_text(encoding="utf-8")
-    text = text.replace("sources:\n", "sources:\n", 1) + ""
     text = re.sub(r"\nsections:", "\n  - file: newcomer.md\n    parts:\n      - {match: \"\", page: introduction}\nsections:",
                   text, count=1)
     catalog.write_text(text, encoding="utf-8")
@@ -388,17 +387,8 @@ WORST = ["img-onerror", "attr-list-image-onerror", "formula-text-entities", "mar
 
 @pytest.fixture(scope="module")
 def served_hostile(hostile):
-    import functools
-    import http.server
-    import threading
-
-    from conftest import QuietHandler
-
-    handler = functools.partial(QuietHandler, directory=str(hostile.build.site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    with serve(hostile.build.site) as url:
+        yield url
 
 
 def trapped(tab) -> bool:

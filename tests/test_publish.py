@@ -3,11 +3,9 @@ reproducible builds, and a normalizer that survives any source file."""
 
 from __future__ import annotations
 
-import functools
 import http.server
 import subprocess
 import sys
-import threading
 from collections import deque
 from pathlib import Path
 from urllib.error import HTTPError
@@ -18,7 +16,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from conftest import ROOT, run_build
+from conftest import ROOT, run_build, serve
 
 WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
 def configured_site_url() -> str:
@@ -90,11 +88,8 @@ class PagesHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def pages_server(site_build):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                             functools.partial(PagesHandler, directory=str(site_build.site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}{REPO_PATH}"
-    server.shutdown()
+    with serve(site_build.site, PagesHandler) as url:
+        yield url.rstrip("/") + REPO_PATH
 
 
 def fetch(url: str) -> tuple[int, bytes]:
