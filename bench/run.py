@@ -309,7 +309,8 @@ def main() -> None:
                     print(f"  audits below full marks in some run: {', '.join(result['failing'])}")
         server.shutdown()
 
-    subprocess.run([sys.executable, str(BENCH / "search_bench.py"), "--runs", str(args.runs)], check=True, env=ENV)
+    search = [sys.executable, str(BENCH / "search_bench.py"), "--runs", str(args.runs)]
+    subprocess.run(search + ([] if args.skip_scaling else ["--scale", "30"]), check=True, env=ENV)
 
     if not args.skip_scaling:
         for factor, result in measure_scaling([1, 10, 30]).items():

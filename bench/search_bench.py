@@ -1,8 +1,10 @@
 """Search benchmark: index size, worker start-up and keystroke-to-results latency in Chromium.
 
-Usage:  python bench/search_bench.py [--runs 3]
-Builds the site into a temporary folder, serves it locally and drives Debian's Chromium.
-Prints figures; asserts nothing.
+Usage:  python bench/search_bench.py [--runs 3] [--site DIR] [--scale 30]
+Builds the site into a temporary folder (or measures a built one given with --site, e.g. an older
+version of the site for a before/after comparison), serves it locally and drives Debian's
+Chromium, per edition. --scale N builds the site with N times the content (bench/run.py's
+scaled copies) and measures its 简体 edition as well. Prints figures; asserts nothing.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import argparse
 import functools
 import gzip
 import http.server
+import json
 import os
 import statistics
 import subprocess
@@ -20,7 +23,7 @@ import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "bench")]
 
 from conftest import CHROMIUM_ARGS, QuietHandler, find_chromium  # noqa: E402
 import search_eval  # noqa: E402
@@ -48,11 +51,13 @@ PROBE = """
     .observe(document, {subtree: true, childList: true, characterData: true});
 })();
 """
+# Keystroke latency is timed over this many queries of each edition's part of the query set.
+LATENCY_QUERIES = 40
 
 
-def build(site: Path) -> None:
+def build(project: Path, site: Path) -> None:
     subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(site)],
-                   cwd=ROOT, check=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+                   cwd=project, check=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
 
 
 def serve(site: Path) -> str:
@@ -67,7 +72,7 @@ def worker_ready_ms(browser, base_url: str) -> float:
     page = context.new_page()
     page.add_init_script(PROBE)
     page.goto(base_url, wait_until="load")
-    page.wait_for_function("window.__qa.ready !== null", timeout=30000)
+    page.wait_for_function("window.__qa.ready !== null", timeout=60000)
     ready = page.evaluate("window.__qa.ready")
     context.close()
     return ready
@@ -79,7 +84,7 @@ def keystroke_latencies(browser, base_url: str, queries: list[str]) -> list[floa
     page = context.new_page()
     page.add_init_script(PROBE)
     search_eval.open_search(page, base_url)
-    page.wait_for_function("window.__qa.ready !== null", timeout=30000)
+    page.wait_for_function("window.__qa.ready !== null", timeout=60000)
     box = page.locator("input.md-search__input")
     latencies = []
     for query in queries:
@@ -96,32 +101,57 @@ def keystroke_latencies(browser, base_url: str, queries: list[str]) -> list[floa
     return latencies
 
 
+def index_figures(site: Path, edition: str) -> str:
+    data = (site / search_eval.EDITION_PATH[edition] / "search" / "search_index.json").read_bytes()
+    index = json.loads(data)
+    variants = json.dumps(index["config"].get("variants", {}), ensure_ascii=False).encode()
+    return (f"{len(index['docs'])} entries, {len(data) / 1024:.1f} KiB raw, "
+            f"{len(gzip.compress(data, 9)) / 1024:.1f} KiB gzip (variant table "
+            f"{len(gzip.compress(variants, 9)) / 1024:.1f} KiB gzip)")
+
+
+def measure(browser, site: Path, label: str, runs: int, editions=search_eval.EDITIONS) -> None:
+    base_url = serve(site)
+    for edition in editions:
+        if not (site / search_eval.EDITION_PATH[edition] / "search" / "search_index.json").exists():
+            continue
+        url = base_url + search_eval.EDITION_PATH[edition]
+        ready = [worker_ready_ms(browser, url) for _ in range(runs)]
+        queries = [row["query"] for row in search_eval.rows_for(edition)][:LATENCY_QUERIES]
+        latencies = keystroke_latencies(browser, url, queries)
+        print(f"{label} {edition:5} index: {index_figures(site, edition)}")
+        print(f"{label} {edition:5} worker ready after load: median {statistics.median(ready):.0f} ms "
+              f"(runs: {', '.join(f'{r:.0f}' for r in ready)})")
+        print(f"{label} {edition:5} keystroke to results: median {statistics.median(latencies):.0f} ms, "
+              f"worst {max(latencies):.0f} ms over {len(latencies)} queries")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="page loads to time the worker over")
+    parser.add_argument("--site", type=Path, help="measure this built site instead of building one")
+    parser.add_argument("--scale", type=int, default=0, help="also measure the site with N times the content")
     args = parser.parse_args()
     chromium = find_chromium()
     if chromium is None:
         sys.exit("no Chromium found: apt-get install chromium")
     from playwright.sync_api import sync_playwright
 
-    with tempfile.TemporaryDirectory() as folder:
-        site = Path(folder) / "site"
-        build(site)
-        index = (site / "search" / "search_index.json").read_bytes()
-        base_url = serve(site)
-        queries = [row["query"] for row in search_eval.load_queries()]
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-            ready = [worker_ready_ms(browser, base_url) for _ in range(args.runs)]
-            latencies = keystroke_latencies(browser, base_url, queries)
-            browser.close()
-    print(f"search index:            {len(index) / 1024:.1f} KiB raw, "
-          f"{len(gzip.compress(index, 9)) / 1024:.1f} KiB gzip")
-    print(f"worker ready after load: median {statistics.median(ready):.0f} ms "
-          f"(runs: {', '.join(f'{r:.0f}' for r in ready)})")
-    print(f"keystroke to results:    median {statistics.median(latencies):.0f} ms, "
-          f"worst {max(latencies):.0f} ms over {len(latencies)} queries")
+    with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        site = args.site
+        if site is None:
+            site = Path(folder) / "site"
+            build(ROOT, site)
+        measure(browser, site, "x1 ", args.runs)
+        if args.scale > 1:
+            from run import scaled_project
+
+            project = scaled_project(Path(folder), args.scale)
+            scaled_site = Path(folder) / f"site-x{args.scale}"
+            build(project, scaled_site)
+            measure(browser, scaled_site, f"x{args.scale}", args.runs, editions=("zh",))
+        browser.close()
 
 
 if __name__ == "__main__":

@@ -19,9 +19,11 @@ import qa_i18n
 import qa_render
 import qa_sanitize
 import qa_search
+import qa_search_index
+import qa_search_worker
 from qa_math import MathError, render_math
 from qa_catalog import CATALOG_NAME, parse_catalog
-from qa_link import GLOSSARY_NAME, link_questions, parse_glossary
+from qa_link import GLOSSARY_NAME, check_defining_questions, link_questions, parse_glossary
 from qa_model import Change, SourceError, load_yaml
 from qa_pipeline import Corpus, Figures, Page, SourceErrors, build_corpus, convert_body
 
@@ -107,6 +109,7 @@ def corpus_for(docs_dir: Path, figures_dir: Path) -> Corpus:
             corpus = build_corpus(sources, parse_catalog(catalog_text), figures)
             page_of = {id(q): page.spec.id for page in corpus.pages for q in page.questions}
             corpus.links = link_questions(corpus.questions, page_of, parse_glossary(glossary_text))
+            corpus.changes += check_defining_questions(corpus.links.glossary, {q.anchor for q in corpus.questions})
             corpus.editions = make_editions(qa_i18n.load_english(english), figures)
             report_translations(corpus)
             _cache[key] = corpus
@@ -216,6 +219,7 @@ def on_config(config):
     corpus = corpus_for(docs_dir, figures_dir)
     _state.update(corpus=corpus, docs_dir=docs_dir, figures_dir=figures_dir)
     config.nav = qa_render.navigation(corpus, current_edition(config))
+    config.extra["search_translations"] = current_edition(config).search_translations()
     return config
 
 
@@ -378,12 +382,40 @@ def on_post_build(config):
         target.write_text(output, encoding="utf-8")
     write_anchor_pages(site)
     if plugin is not None:
-        counts = qa_i18n.split_search_index(site / SEARCH_INDEX, {
+        qa_i18n.split_search_index(site / SEARCH_INDEX, {
             code: site / code / SEARCH_INDEX for code in qa_i18n.EDITIONS if code != qa_i18n.DEFAULT})
-        log.info("search index entries per edition: %s", counts)
+    finish_search(site)
     times = {code: end - start for code, (start, end) in _state.get("timing", {}).items() if end}
     log.info("build time per edition: %s", ", ".join(f"{code} {seconds:.2f} s" for code, seconds in times.items()))
     _state["timing"] = {}
+
+
+def finish_search(site: Path) -> None:
+    """Each edition's index holds its questions, their names and the variant table; the theme's
+    search scripts get their fixes (a theme whose code changed fails the build here)."""
+    corpus: Corpus = _state["corpus"]
+    segmenter = _state["segmenter"]
+    variants = _state.setdefault("variants", {})
+    if variants.get("corpus") != _state["corpus_key"]:  # tables depend on the corpus only
+        variants.clear()
+        variants["corpus"] = _state["corpus_key"]
+    counts = {}
+    for code in qa_i18n.EDITIONS:
+        path = site / SEARCH_INDEX if code == qa_i18n.DEFAULT else site / code / SEARCH_INDEX
+        if not path.exists():
+            continue
+        if code not in variants:
+            variants[code] = qa_search_index.edition_variants(corpus, code)
+        use_search_dictionary(code)
+        index = qa_search_index.edition_index(json.loads(path.read_text(encoding="utf-8")), corpus, code,
+                                              segmenter.cut, variants[code])
+        path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        counts[code] = len(index["docs"])
+    log.info("search index entries per edition: %s", counts)
+    try:
+        qa_search_worker.patch_site(site)
+    except qa_search_worker.PatchError as error:
+        raise PluginError(str(error)) from None
 
 
 ANCHOR_PAGES = "anchors.json"

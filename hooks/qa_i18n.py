@@ -27,6 +27,8 @@ CHINESE_STRINGS = {
     "glossary_intro": "AI 视频面试中反复出现的 {count} 个关键术语，每条一句话定义，并列出用到它的题目。"
                       "答案中术语第一次出现时链接到这里，鼠标悬停可看定义。",
     "used_in": "出现在 {count} 道题中：", "english": "英文",
+    # Material's search count; '#' is the theme's placeholder for the number of results.
+    "search_one": "找到 1 道题", "search_other": "找到 # 道题",
 }
 
 # Text OpenCC must not touch: heading ids, link targets, HTML tags and their attributes, and
@@ -218,6 +220,11 @@ class Edition:
     def term_definition(self, term) -> str:
         return self.english.site.get("glossary", {}).get(term.id, term.definition) if self.is_english \
             else term.definition
+
+    def search_translations(self) -> dict[str, str]:
+        """The theme's search texts this site words its own way: each result is a question."""
+        texts = {"search.result.one": self.string("search_one"), "search.result.other": self.string("search_other")}
+        return {key: self.convert_page(text) for key, text in texts.items()}
 
     def convert_page(self, markdown: str) -> str:
         """The last step of rendering a page for this edition."""

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from qa_model import Question, SourceError, load_yaml, yaml_error_line
+from qa_model import Change, Question, SourceError, item_lines, load_yaml, yaml_error_line
 from qa_normalize import body_key
 
 GLOSSARY_NAME = "glossary.yml"
@@ -35,13 +35,16 @@ TERM_WEIGHT = 2.0
 
 @dataclass(frozen=True)
 class Term:
-    """A glossary entry: anchor id, shown name, English name, spellings in answers, definition."""
+    """A glossary entry: anchor id, shown name, English name, spellings in answers, definition,
+    the question that defines it (its anchor) and the entry's line in glossary.yml."""
 
     id: str
     term: str
     en: str
     match: tuple[str, ...]
     definition: str
+    question: str = ""
+    line: int = 0
 
     @property
     def english_name(self) -> str:
@@ -54,7 +57,8 @@ class Term:
     def english_term(self) -> Term:
         """The same entry matched by its Latin spellings and English name, for English text."""
         spellings = tuple(m for m in self.match if re.search(r"[A-Za-z]", m)) + (self.en,)
-        return Term(self.id, self.term, self.en, tuple(dict.fromkeys(spellings)), self.definition)
+        return Term(self.id, self.term, self.en, tuple(dict.fromkeys(spellings)), self.definition,
+                    self.question, self.line)
 
     @cached_property
     def pattern(self) -> re.Pattern:
@@ -87,23 +91,41 @@ class Links:
 
 
 def parse_glossary(text: str) -> list[Term]:
-    """Read glossary.yml; each entry needs id, term, en, match and definition, ids unique."""
+    """Read glossary.yml; each entry needs id, term, en, match, definition and question, ids unique."""
     try:
         entries = load_yaml(text) or []
     except yaml.YAMLError as error:
         line = yaml_error_line(error)
         raise SourceError(GLOSSARY_NAME, line, f"not valid YAML: {error}") from None
+    if not isinstance(entries, list):
+        raise SourceError(GLOSSARY_NAME, 1, "expected a list of terms")
+    lines = item_lines(text)
     terms, seen = [], set()
     for index, entry in enumerate(entries):
-        missing = [k for k in ("id", "term", "en", "match", "definition") if not entry.get(k)]
+        line = lines[index] if index < len(lines) else 1
+        if not isinstance(entry, dict):
+            raise SourceError(GLOSSARY_NAME, line, f"entry {index + 1} is not a mapping of fields")
+        missing = [k for k in ("id", "term", "en", "match", "definition", "question") if not entry.get(k)]
         if missing:
-            raise SourceError(GLOSSARY_NAME, 1, f"entry {index + 1} lacks {', '.join(missing)}")
+            raise SourceError(GLOSSARY_NAME, line, f"entry {index + 1} lacks {', '.join(missing)}")
+        if not isinstance(entry["match"], list):
+            raise SourceError(GLOSSARY_NAME, line, f"entry '{entry['id']}': match must be a list of spellings")
         if entry["id"] in seen:
-            raise SourceError(GLOSSARY_NAME, 1, f"entry id '{entry['id']}' is used twice")
+            raise SourceError(GLOSSARY_NAME, line, f"entry id '{entry['id']}' is used twice")
         seen.add(entry["id"])
         terms.append(Term(str(entry["id"]), str(entry["term"]), str(entry["en"]),
-                          tuple(str(m) for m in entry["match"]), str(entry["definition"]).strip()))
+                          tuple(str(m) for m in entry["match"]), str(entry["definition"]).strip(),
+                          str(entry["question"]), line))
     return terms
+
+
+def check_defining_questions(glossary: list[Term], anchors: set[str]) -> list[Change]:
+    """Report each term whose defining question is not on the site (upstream removed or renamed it):
+    the term keeps its glossary entry, and its names are searched as ordinary words."""
+    return [Change("glossary", f"data/{GLOSSARY_NAME}", term.line,
+                   f"term '{term.id}': its defining question '{term.question}' is not on the site; "
+                   f"set 'question' to the anchor of the question that now defines it")
+            for term in glossary if term.question not in anchors]
 
 
 def plain_text(markdown: str) -> str:
@@ -135,6 +157,10 @@ class TextTokenizer:
 
         self._tokenizer = jieba.Tokenizer(str(qa_search.search_dictionary(jieba)))
         self.words = lru_cache(maxsize=8192)(self._words)  # serve rebuilds re-link unchanged answers
+
+    def cut(self, text: str) -> list[str]:
+        """Every word of a text as the short-word list splits it, punctuation included."""
+        return self._tokenizer.lcut(text)
 
     def _words(self, text: str) -> tuple[str, ...]:
         words = []

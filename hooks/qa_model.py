@@ -15,6 +15,17 @@ def load_yaml(text: str):
     return yaml.load(text, Loader=_YAML_LOADER)
 
 
+def item_lines(text: str) -> list[int]:
+    """The 1-based line where each item of a YAML file's top-level list starts (empty if none)."""
+    try:
+        node = yaml.compose(text, Loader=_YAML_LOADER)
+    except yaml.YAMLError:
+        return []
+    if not isinstance(node, yaml.SequenceNode):
+        return []
+    return [item.start_mark.line + 1 for item in node.value]
+
+
 def yaml_error_line(error: yaml.YAMLError) -> int:
     """The 1-based line a YAML error points at, or 1 when it names none."""
     return getattr(getattr(error, "problem_mark", None), "line", 0) + 1

@@ -160,7 +160,7 @@ def test_search_stays_within_its_edition(browser, served_site, prefix, query, ex
         path = urlparse(href).path.lstrip("/")
         edition = next((p for p in ("zh-TW/", "en/") if path.startswith(p)), "")
         assert edition == prefix, href
-    titles = " ".join(tab.locator(".md-search-result__article h2").all_text_contents()).replace("\u200b", "")
+    titles = " ".join(tab.locator(".md-search-result__article :is(h1, h2)").all_text_contents()).replace("\u200b", "")
     assert expect.lower() in titles.lower()
     tab.close()
 

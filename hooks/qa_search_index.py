@@ -1,0 +1,197 @@
+"""Search step: each edition's search index holds questions, and knows the words readers type for them.
+
+Material groups hits by page and folds every hit but a page's best under "N more on this page";
+a page entry, the home page or the content report can take a first-screen slot. Here every entry
+is one question with no page entry above it, so each hit is shown with its text and the count
+counts questions. The question that defines a glossary term carries the term's names (Chinese,
+English, abbreviation, spellings) in a field of its own, so those names find it first; in the
+Chinese editions each question also carries its English title. A variant table lets the worker
+read a query typed in the other Chinese script (qa_search_worker).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Callable, Iterable
+
+# Field weights, relative to Material's title (1000) and text (1): a glossary name outweighs a
+# title that merely mentions the term, but not a title that also has a query's second word; an
+# English title counts a quarter of a title. Chosen with the query set (tests/search_queries.yml):
+# names at 1000-5000 and English at 250-1000 all meet the targets; 1500 and 250 did best.
+NAMES_FIELD, NAMES_BOOST = "names", 1500.0
+ENGLISH_FIELD, ENGLISH_BOOST = "english", 250.0
+
+HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]+")
+ZERO_WIDTH_SPACE = "\u200b"
+
+
+def fragment(location: str) -> str:
+    """The anchor a search entry points at ('' for a page's own entry)."""
+    return location.split("#", 1)[1] if "#" in location else ""
+
+
+def segmented(text: str, cut: Callable[[str], Iterable[str]]) -> str:
+    """Han runs split into words and marked with zero-width spaces, as Material's plugin writes them."""
+    return HAN_RUN.sub(lambda run: ZERO_WIDTH_SPACE + ZERO_WIDTH_SPACE.join(cut(run.group(0))) + ZERO_WIDTH_SPACE,
+                       text)
+
+
+def distinct_words(text: str) -> str:
+    """Each word once: a question that defines two terms sharing a word (潜在扩散模型, 扩散模型)
+    must not outrank the one defining the shorter term by counting the word twice."""
+    words = re.split(r"[\s\u200b;；,，（）()]+", text)
+    return ZERO_WIDTH_SPACE.join(dict.fromkeys(word for word in words if word))
+
+
+def question_index(index: dict, anchors: set[str], names: dict[str, list[str]],
+                   english: dict[str, str], cut: Callable[[str], Iterable[str]],
+                   variants: dict | None) -> dict:
+    """The index with question entries only, names and English titles added, and the variant table.
+
+    `names` and `english` are keyed by anchor; `cut` splits a Han run into the index's words.
+    """
+    docs = []
+    for doc in index["docs"]:
+        anchor = fragment(doc["location"])
+        if anchor not in anchors:
+            continue
+        doc = dict(doc)
+        if names.get(anchor):
+            doc[NAMES_FIELD] = distinct_words(segmented(" ; ".join(names[anchor]), cut))
+        if english.get(anchor):
+            doc[ENGLISH_FIELD] = english[anchor]
+        docs.append(doc)
+    fields = {**index["config"]["fields"], NAMES_FIELD: {"boost": NAMES_BOOST}}
+    if english:
+        fields[ENGLISH_FIELD] = {"boost": ENGLISH_BOOST}
+    config = {**index["config"], "fields": fields}
+    if variants:
+        config["variants"] = variants
+    return {**index, "config": config, "docs": docs}
+
+
+def index_words(index: dict) -> set[str]:
+    """The Han words of an index: what its titles, texts and names were split into."""
+    words = set()
+    for doc in index["docs"]:
+        for field in ("title", "text", NAMES_FIELD):
+            for piece in doc.get(field, "").split(ZERO_WIDTH_SPACE):
+                words.update(HAN_RUN.findall(piece))
+    return words
+
+
+def variant_table(words: Iterable[str], forms: Callable[[str], Iterable[str]],
+                  target: Callable[[str], str]) -> dict:
+    """What the worker needs to turn a query in another script into the index's script.
+
+    For each word of the 简体 vocabulary, `target(word)` is how the index spells it and `forms(word)`
+    how a reader may type it. Characters map one to one (each converted alone); a whole word is
+    listed only where mapping its characters would not give the index's spelling (影片 -> 视频).
+    A form that is itself a word of the index is left alone.
+    """
+    words = sorted(set(words))
+    spelled = {word: target(word) for word in words}
+    index_vocabulary = set(spelled.values())
+    chars: dict[str, str] = {}
+    for char in sorted({char for word in words for char in word}):
+        wanted = target(char)
+        for form in forms(char):
+            if len(form) == len(wanted) == 1 and form != wanted:
+                chars.setdefault(form, wanted)
+    phrases: dict[str, str] = {}
+    for word in words:
+        for form in forms(word):
+            if form == spelled[word] or form in index_vocabulary:
+                continue
+            if "".join(chars.get(ch, ch) for ch in form) != spelled[word]:
+                phrases[form] = spelled[word]
+    return {"chars": "".join(a + b for a, b in sorted(chars.items())), "words": dict(sorted(phrases.items()))}
+
+
+def term_names(term, english: bool, convert: Callable[[str], str] = str) -> list[str]:
+    """The names a reader may search a glossary term by: Chinese name and spellings (converted for
+    the 繁體 edition), English name, the English name with its abbreviation, Latin spellings."""
+    latin = [spelling for spelling in term.match if re.search(r"[A-Za-z]", spelling)]
+    english_names = [term.en, term.english_name, *latin]
+    english_names += [ascii_folded(name) for name in english_names]  # Fréchet is typed Frechet
+    if english:
+        return list(dict.fromkeys(english_names))
+    return list(dict.fromkeys([convert(term.term), *(convert(m) for m in term.match), *english_names]))
+
+
+def ascii_folded(text: str) -> str:
+    """Latin text without its accents (Fréchet -> Frechet); other text as it is."""
+    if text.isascii() or any(ord(ch) >= 0x250 for ch in text):
+        return text
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
+def defining_names(glossary, anchors: set[str], english: bool,
+                   convert: Callable[[str], str] = str) -> dict[str, list[str]]:
+    """Names per defining question's anchor, for the glossary terms whose question is on the site."""
+    names: dict[str, list[str]] = {}
+    for term in glossary:
+        if term.question in anchors:
+            names.setdefault(term.question, []).extend(term_names(term, english, convert))
+    return names
+
+
+def edition_index(index: dict, corpus, code: str, cut: Callable[[str], Iterable[str]],
+                  variants: dict | None) -> dict:
+    """One edition's index shaped for questions (see the module docstring)."""
+    import qa_i18n
+
+    anchors = {question.anchor for question in corpus.questions}
+    english_edition = corpus.editions[qa_i18n.ENGLISH]
+    english = {} if code == qa_i18n.ENGLISH else {
+        question.anchor: english_edition.translation(question).title
+        for question in corpus.questions if english_edition.translation(question)}
+    convert = qa_i18n.traditional_converter().convert if code == qa_i18n.TRADITIONAL else str
+    names = defining_names(corpus.links.glossary, anchors, code == qa_i18n.ENGLISH, convert)
+    return question_index(index, anchors, names, english, cut, variants)
+
+
+def edition_variants(corpus, code: str) -> dict | None:
+    """The variant table of a Chinese edition (None for English), from the site's own words."""
+    import qa_i18n
+
+    taiwan = qa_i18n.traditional_converter().convert
+    if code == qa_i18n.TRADITIONAL:
+        # A reader of the 繁體 edition may type simplified characters or mainland traditional ones.
+        return variant_table(chinese_vocabulary(corpus), lambda word: (word, plain_traditional(word)), taiwan)
+    if code == qa_i18n.DEFAULT:
+        return variant_table(chinese_vocabulary(corpus), lambda word: (plain_traditional(word), taiwan(word)), str)
+    return None
+
+
+def plain_traditional(text: str) -> str:
+    """Character-level traditional spelling, as a reader outside Taiwan types it (視頻, 數據)."""
+    return _opencc("s2t").convert(text)
+
+
+def _opencc(config: str):
+    import opencc
+
+    if config not in _CONVERTERS:
+        _CONVERTERS[config] = opencc.OpenCC(config)
+    return _CONVERTERS[config]
+
+
+_CONVERTERS: dict[str, object] = {}
+
+
+def chinese_vocabulary(corpus) -> set[str]:
+    """The site's Han words: its questions' titles and answers split by the search dictionary."""
+    import qa_link
+
+    tokenizer = qa_link.shared_tokenizer()
+    words = set()
+    for question in corpus.questions:
+        for text in (question.title, question.source_body):
+            for run in HAN_RUN.findall(text):
+                words.update(tokenizer.cut(run))
+    for term in corpus.links.glossary:
+        for run in HAN_RUN.findall(term.term + " " + " ".join(term.match)):
+            words.update(tokenizer.cut(run))
+    return words

@@ -1,0 +1,118 @@
+"""Search step: corrections to Material's built search scripts, made by exact replacement.
+
+Material 9.8's search worker has two defects (NOTES.md, "Search"): Han query pieces are joined
+with "* " and the query transform adds another "*", so every piece but the last is checked as
+`对比**`, fails, and the hit is shown as missing it; and the segmenter's loop stops one short, so
+no piece ending at the query's last character is looked up (对比学习 -> 对比, 学). The worker
+also learns here to read a query typed in the other script (繁/简, Taiwan phrasing) through the
+edition's variant table (qa_search_index.variant_table).
+
+Each replacement must match exactly once in the file Material ships; anything else fails the
+build with a message that names the replacement, because a silently skipped fix would bring the
+defect back unnoticed after an upgrade.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class PatchError(Exception):
+    """A replacement no longer matches the theme's script: the theme changed; review the fix."""
+
+
+@dataclass(frozen=True)
+class Patch:
+    """One exact replacement in a built script, and why it is there."""
+
+    name: str
+    old: str
+    new: str
+
+
+# Query text in the other script becomes the edition's script before Material splits it. The
+# table comes with the index (config.variants): longest phrase first, then character by character.
+VARIANT_READER = (
+    "var __qaVariants=function(t){if(!t)return null;var c={},w=t.words||{},n=1,s=Array.from(t.chars||'');"
+    "for(var i=0;i+1<s.length;i+=2)c[s[i]]=s[i+1];for(var k in w)n=Math.max(n,k.length);"
+    "return function(q){var o='',i=0;while(i<q.length){var f=0;for(var l=Math.min(n,q.length-i);l>1;l--)"
+    "{var p=q.substr(i,l);if(Object.prototype.hasOwnProperty.call(w,p)){o+=w[p];i+=l;f=1;break}}"
+    "if(!f){var h=q.codePointAt(i),u=String.fromCodePoint(h);o+=c[u]||u;i+=u.length}}return o}};\n"
+)
+
+WORKER_PATCHES = (
+    Patch("join Han query pieces with a space (the query transform adds the one '*')",
+          '.join("* ")),e=ce(e)', '.join(" ")),e=ce(e)'),
+    Patch("look up query pieces that end at the query's last character",
+          "for(let o=s+1;o<t.length;o++)t.slice(s,o)in e&&(n[s]=o-s);",
+          "for(let o=s+1;o<=t.length;o++)t.slice(s,o)in e&&(n[s]=o-s);"),
+    Patch("continue segmenting at a piece that ends one before the last character",
+          "n[a]&&a<t.length-1&&(i[s++]=a)", "n[a]&&a<t.length&&(i[s++]=a)"),
+    # The index holds one entry per question and no page entries (qa_search_index): each entry is
+    # a result of its own, keyed by its own address, instead of the first one of a page standing
+    # for the page and hiding the others under it.
+    Patch("key each entry by its own address, with no parent page",
+          'typeof i=="undefined"?e.set(n,r):(e.set(r.location,r),r.parent=i)', "e.set(r.location,r)"),
+    Patch("read the edition's variant table with the index",
+          "constructor({config:e,docs:r,options:n}){",
+          "constructor({config:e,docs:r,options:n}){this.qaVariants=__qaVariants(e.variants);"),
+    Patch("convert a query in the other script before it is split",
+          'search(e){if(e=e.replace(new RegExp("\\\\p{sc=Han}+","gu")',
+          'search(e){if(this.qaVariants&&(e=this.qaVariants(e)),e=e.replace(new RegExp("\\\\p{sc=Han}+","gu")'),
+)
+
+BUNDLE_PATCHES = (
+    # Every result in this site's index is a question with no page entry above it: show its
+    # text (and any missing words) as Material does for a page that is its own best match.
+    Patch("show the text of a result that has no page entry",
+          "oo(i,2|+(!n&&s===0))", "oo(i,2|+(n<=0&&s===0))"),
+)
+
+
+def apply(text: str, patches: tuple[Patch, ...], name: str) -> str:
+    """Apply each patch once; raise PatchError naming the script and patch if it does not match once."""
+    for patch in patches:
+        count = text.count(patch.old)
+        if count != 1:
+            raise PatchError(
+                f"{name}: the search fix '{patch.name}' expects its code once in the theme's script but "
+                f"finds it {count} times. mkdocs-material has changed this code: check whether the "
+                f"defect is fixed upstream, then update or drop the patch in hooks/qa_search_worker.py.")
+        text = text.replace(patch.old, patch.new, 1)
+    return text
+
+
+# Marks a script as patched: `mkdocs serve` may hand the same built file over again.
+PATCHED = "/* search fixes: hooks/qa_search_worker.py */\n"
+
+
+def patch_worker(text: str, name: str = "search worker") -> str:
+    if text.startswith(PATCHED):
+        return text
+    return PATCHED + VARIANT_READER + apply(text, WORKER_PATCHES, name)
+
+
+def patch_bundle(text: str, name: str = "theme bundle") -> str:
+    if text.startswith(PATCHED):
+        return text
+    return PATCHED + apply(text, BUNDLE_PATCHES, name)
+
+
+def patch_site(site: Path) -> list[str]:
+    """Patch the built worker and bundle in a site folder; return the files changed."""
+    scripts = site / "assets" / "javascripts"
+    found = {"worker": sorted((scripts / "workers").glob("search.*.min.js")),
+             "bundle": sorted(scripts.glob("bundle.*.min.js"))}
+    for kind, files in found.items():
+        if len(files) != 1:
+            raise PatchError(f"{scripts}: expected one {kind} script of mkdocs-material, found {len(files)}")
+    changed = []
+    for kind, fix in (("worker", patch_worker), ("bundle", patch_bundle)):
+        path = found[kind][0]
+        text = path.read_text(encoding="utf-8")
+        patched = fix(text, path.name)
+        if patched != text:
+            path.write_text(patched, encoding="utf-8")
+            changed.append(path.name)
+    return changed
