@@ -28,7 +28,7 @@ CHINESE_STRINGS = {
                       "答案中术语第一次出现时链接到这里，鼠标悬停可看定义。",
     "used_in": "出现在 {count} 道题中：", "english": "英文",
     # Material's search count; '#' is the theme's placeholder for the number of results.
-    "search_one": "找到 1 道题", "search_other": "找到 # 道题",
+    "search_one": "找到 1 道题", "search_other": "找到 # 道题", "search_none": "没有找到符合条件的题目",
 }
 
 # Text OpenCC must not touch: heading ids, link targets, HTML tags and their attributes, and
@@ -223,7 +223,8 @@ class Edition:
 
     def search_translations(self) -> dict[str, str]:
         """The theme's search texts this site words its own way: each result is a question."""
-        texts = {"search.result.one": self.string("search_one"), "search.result.other": self.string("search_other")}
+        texts = {"search.result.one": self.string("search_one"), "search.result.other": self.string("search_other"),
+                 "search.result.none": self.string("search_none")}
         return {key: self.convert_page(text) for key, text in texts.items()}
 
     def convert_page(self, markdown: str) -> str:

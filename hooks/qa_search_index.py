@@ -24,6 +24,8 @@ ENGLISH_FIELD, ENGLISH_BOOST = "english", 250.0
 
 HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]+")
 ZERO_WIDTH_SPACE = "\u200b"
+# Longest phrase looked at for the variant table: words of the site, and runs of them.
+PHRASE_WORDS, PHRASE_CHARACTERS = 3, 4
 
 
 def fragment(location: str) -> str:
@@ -81,16 +83,32 @@ def index_words(index: dict) -> set[str]:
     return words
 
 
+def read_variants(text: str, chars: dict[str, str], phrases: dict[str, str]) -> str:
+    """What the worker makes of a query with this table (the same longest-phrase-first reading)."""
+    longest = max(map(len, phrases), default=1)
+    out, i = [], 0
+    while i < len(text):
+        for size in range(min(longest, len(text) - i), 1, -1):
+            if text[i:i + size] in phrases:
+                out.append(phrases[text[i:i + size]])
+                i += size
+                break
+        else:
+            out.append(chars.get(text[i], text[i]))
+            i += 1
+    return "".join(out)
+
+
 def variant_table(words: Iterable[str], forms: Callable[[str], Iterable[str]],
                   target: Callable[[str], str]) -> dict:
     """What the worker needs to turn a query in another script into the index's script.
 
-    For each word of the 简体 vocabulary, `target(word)` is how the index spells it and `forms(word)`
-    how a reader may type it. Characters map one to one (each converted alone); a whole word is
-    listed only where mapping its characters would not give the index's spelling (影片 -> 视频).
-    A form that is itself a word of the index is left alone.
+    For each word or phrase of the 简体 vocabulary, `target(word)` is how the index spells it and
+    `forms(word)` how a reader may type it. Characters map one to one (each converted alone); a
+    phrase is listed only where the table so far would not read it right (影片 -> 视频, 解析度 ->
+    分辨率), shortest first. A form that is itself a word of the index is left alone.
     """
-    words = sorted(set(words))
+    words = sorted(set(words), key=lambda word: (len(word), word))
     spelled = {word: target(word) for word in words}
     index_vocabulary = set(spelled.values())
     chars: dict[str, str] = {}
@@ -102,9 +120,9 @@ def variant_table(words: Iterable[str], forms: Callable[[str], Iterable[str]],
     phrases: dict[str, str] = {}
     for word in words:
         for form in forms(word):
-            if form == spelled[word] or form in index_vocabulary:
+            if form == spelled[word] or form in index_vocabulary or form in phrases:
                 continue
-            if "".join(chars.get(ch, ch) for ch in form) != spelled[word]:
+            if read_variants(form, chars, phrases) != spelled[word]:
                 phrases[form] = spelled[word]
     return {"chars": "".join(a + b for a, b in sorted(chars.items())), "words": dict(sorted(phrases.items()))}
 
@@ -187,11 +205,16 @@ def chinese_vocabulary(corpus) -> set[str]:
 
     tokenizer = qa_link.shared_tokenizer()
     words = set()
-    for question in corpus.questions:
-        for text in (question.title, question.source_body):
-            for run in HAN_RUN.findall(text):
-                words.update(tokenizer.cut(run))
-    for term in corpus.links.glossary:
-        for run in HAN_RUN.findall(term.term + " " + " ".join(term.match)):
-            words.update(tokenizer.cut(run))
+    texts = [text for question in corpus.questions for text in (question.title, question.source_body)]
+    texts += [term.term + " " + " ".join(term.match) for term in corpus.links.glossary]
+    for text in texts:
+        for run in HAN_RUN.findall(text):
+            pieces = tokenizer.cut(run)
+            # Runs of up to three words as well: Taiwan phrasing differs for some only as a whole
+            # (分辨率 -> 解析度, split into 分辨 + 率).
+            for start in range(len(pieces)):
+                for end in range(start + 1, min(start + PHRASE_WORDS, len(pieces)) + 1):
+                    phrase = "".join(pieces[start:end])
+                    if len(phrase) <= PHRASE_CHARACTERS:
+                        words.add(phrase)
     return words

@@ -31,14 +31,19 @@ class Patch:
     new: str
 
 
-# Query text in the other script becomes the edition's script before Material splits it. The
-# table comes with the index (config.variants): longest phrase first, then character by character.
-VARIANT_READER = (
+# Functions the patched worker calls. __qaVariants: query text in the other script becomes the
+# edition's script before Material splits it; the table comes with the index (config.variants):
+# longest phrase first, then character by character.
+WORKER_HELPERS = (
     "var __qaVariants=function(t){if(!t)return null;var c={},w=t.words||{},n=1,s=Array.from(t.chars||'');"
     "for(var i=0;i+1<s.length;i+=2)c[s[i]]=s[i+1];for(var k in w)n=Math.max(n,k.length);"
     "return function(q){var o='',i=0;while(i<q.length){var f=0;for(var l=Math.min(n,q.length-i);l>1;l--)"
     "{var p=q.substr(i,l);if(Object.prototype.hasOwnProperty.call(w,p)){o+=w[p];i+=l;f=1;break}}"
     "if(!f){var h=q.codePointAt(i),u=String.fromCodePoint(h);o+=c[u]||u;i+=u.length}}return o}};\n"
+    # A Han piece of the query that the hit's own text contains is not "missing", even where the
+    # index split that text differently (文生视频 indexed as 文/生/视频, 使用 for 用).
+    "var __qaFound=function(t,d){var s=((d.title||'')+' '+(d.text||'')).replace(/\\u200b/g,'');"
+    "for(var k in t)if(!t[k]&&/\\p{sc=Han}/u.test(k)&&s.indexOf(k)>=0)t[k]=!0;return t};\n"
 )
 
 WORKER_PATCHES = (
@@ -57,9 +62,14 @@ WORKER_PATCHES = (
     Patch("read the edition's variant table with the index",
           "constructor({config:e,docs:r,options:n}){",
           "constructor({config:e,docs:r,options:n}){this.qaVariants=__qaVariants(e.variants);"),
-    Patch("convert a query in the other script before it is split",
+    # Full-width letters and spaces (ＬｏＲＡ, an ideographic space) become the ones the index holds,
+    # then a query in the other script becomes the edition's.
+    Patch("normalise width and convert a query in the other script before it is split",
           'search(e){if(e=e.replace(new RegExp("\\\\p{sc=Han}+","gu")',
-          'search(e){if(this.qaVariants&&(e=this.qaVariants(e)),e=e.replace(new RegExp("\\\\p{sc=Han}+","gu")'),
+          'search(e){if(e=e.normalize("NFKC"),this.qaVariants&&(e=this.qaVariants(e)),'
+          'e=e.replace(new RegExp("\\\\p{sc=Han}+","gu")'),
+    Patch("a query piece the hit's text contains is not shown as missing",
+          "let f=he(r,Object.keys(u.metadata));", "let f=__qaFound(he(r,Object.keys(u.metadata)),c);"),
 )
 
 BUNDLE_PATCHES = (
@@ -90,7 +100,7 @@ PATCHED = "/* search fixes: hooks/qa_search_worker.py */\n"
 def patch_worker(text: str, name: str = "search worker") -> str:
     if text.startswith(PATCHED):
         return text
-    return PATCHED + VARIANT_READER + apply(text, WORKER_PATCHES, name)
+    return PATCHED + WORKER_HELPERS + apply(text, WORKER_PATCHES, name)
 
 
 def patch_bundle(text: str, name: str = "theme bundle") -> str:

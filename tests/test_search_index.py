@@ -206,7 +206,7 @@ def test_patch_site_needs_exactly_one_worker(tmp_path):
 ])
 def test_variant_reader_in_the_browser(browser, variants, query, expected):
     page = browser.new_page()
-    result = page.evaluate(worker_step.VARIANT_READER + f"""
+    result = page.evaluate(worker_step.WORKER_HELPERS + f"""
         (() => {{ const read = __qaVariants({json.dumps(variants, ensure_ascii=False)});
                   return read ? read({json.dumps(query, ensure_ascii=False)}) : {json.dumps(query, ensure_ascii=False)}; }})()""")
     page.close()
