@@ -177,6 +177,10 @@ class Edition:
         return self.code == ENGLISH
 
     def string(self, key: str, **values) -> str:
+        """Interface text; with count=1, the key's singular form ('<key>_one') where the edition has one."""
+        table = self.english.site.get("strings", {}) if self.is_english else CHINESE_STRINGS
+        if values.get("count") == 1 and f"{key}_one" in table:
+            key = f"{key}_one"
         text = self.english.string(key) if self.is_english else CHINESE_STRINGS.get(key, key)
         return text.format(**values)
 

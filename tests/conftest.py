@@ -22,6 +22,24 @@ COPY_IGNORE = shutil.ignore_patterns(".git", ".venv", "site", "__pycache__", ".p
                                      "node_modules")
 
 
+# Fixtures that build the real site with MkDocs: a test that uses one is a "build" test.
+BUILD_FIXTURES = {"site_build", "served_site", "hostile", "served_hostile", "anchor_takeover",
+                  "changed_source_build", "pages_server"}
+
+
+def pytest_collection_modifyitems(items):
+    """Mark each test by what it needs: `browser` (Chromium), `build` (a real MkDocs build), or
+    `unit` (in-process steps only): `python -m pytest tests -m unit` is the quick run."""
+    for item in items:
+        names = set(item.fixturenames)
+        if "browser" in names:
+            item.add_marker(pytest.mark.browser)
+        elif names & BUILD_FIXTURES or item.get_closest_marker("build"):
+            item.add_marker(pytest.mark.build)
+        else:
+            item.add_marker(pytest.mark.unit)
+
+
 @dataclass
 class Build:
     """The result of one `mkdocs build --strict`: exit code, everything it printed, the output folder."""

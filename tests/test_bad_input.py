@@ -13,6 +13,8 @@ from conftest import copy_project, run_build
 
 SOURCE = "models-and-frameworks.md"
 
+pytestmark = pytest.mark.build  # each test builds a broken copy of the project
+
 
 def build_with(tmp_path: Path, change) -> tuple:
     """Copy the project, let `change` alter one source file's bytes, and build it."""

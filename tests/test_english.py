@@ -6,6 +6,8 @@ import re
 
 import pytest
 
+from bs4 import BeautifulSoup
+
 import fidelity
 from conftest import copy_project, run_build
 from qa_i18n import fingerprint
@@ -73,3 +75,22 @@ def test_changed_chinese_marks_its_translation_outdated(changed_source_build, co
     assert "may be outdated" in nodes[0].get_text()
     other = next(q for q in corpus.questions if q.title == "SVD（Stable-Video-Diffusion）有哪些创新点？")
     assert "may be outdated" not in fidelity.answer_nodes(page, other.anchor)[0].get_text()
+
+
+@pytest.mark.parametrize("key, count, shown", [
+    ("used_in", 1, "Used in 1 question:"),
+    ("used_in", 14, "Used in 14 questions:"),
+    ("questions", 1, "1 question"),
+    ("questions", 0, "0 questions"),
+])
+def test_english_counts_agree_in_number(corpus, key, count, shown):
+    import qa_i18n
+
+    assert corpus.editions[qa_i18n.ENGLISH].string(key, count=count) == shown
+    assert "{count}" not in corpus.editions[qa_i18n.DEFAULT].string(key, count=count)
+
+
+def test_no_english_page_says_1_questions(site_build):
+    for page in (site_build.site / "en").rglob("*.html"):
+        text = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").get_text(" ")
+        assert not re.search(r"\b1 questions\b", text), page

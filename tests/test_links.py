@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 
 import fidelity
 from conftest import run_build
-from qa_link import Term, overlapping, terms_in
+from qa_link import MAX_RELATED, MIN_RELATED, Term, overlapping, pick_related, terms_in
 
 MIN_GLOSSARY = 40
 
@@ -44,7 +44,7 @@ def test_every_question_has_three_to_five_related_links_never_itself(site_build,
             block = heading.find_next(class_="qa-related")
             assert block.find_previous("h2") is heading, question.location
             targets = [resolve(f"topics/{page.spec.id}/", a["href"]) for a in block.find_all("a")]
-            assert 3 <= len(targets) <= 6, question.location
+            assert MIN_RELATED == 3 and MAX_RELATED == 5 and 3 <= len(targets) <= 5, question.location
             assert (f"topics/{page.spec.id}/", question.anchor) not in targets
 
 
@@ -56,6 +56,28 @@ def test_related_links_reach_across_pages_and_files(corpus):
     total = sum(len(related[id(q)]) for q in corpus.questions)
     print(f"\nrelated links: {total}; across pages: {crossing_pages}; across files: {crossing_files}")
     assert crossing_pages >= len(corpus.questions) // 2 and crossing_files > 0
+
+
+def stand_ins(count: int) -> list:
+    return [object() for _ in range(count)]
+
+
+# Scores of the other questions (index 0 is the question itself) and the page each one is on.
+@pytest.mark.parametrize("scores, pages, chosen", [
+    # Three to five best, later ones only if at least half as similar as the best.
+    ([-1, .9, .8, .7, .6, .5, .4], "aaaaaaa", [1, 2, 3, 4, 5]),
+    ([-1, .9, .8, .7, .3, .2], "aaaaaa", [1, 2, 3]),
+    ([-1, .9, .8, .7, .6, .5, .45, .44], "aaaaaaaa", [1, 2, 3, 4, 5]),
+    # All from the question's own page: the best one from another page takes the last place.
+    ([-1, .9, .8, .7, .6, .5, .1], "aaaaaab", [1, 2, 3, 4, 6]),
+    ([-1, .9, .8, .7, .2, .1], "aaaaab", [1, 2, 3, 5]),
+    # Nothing elsewhere is similar at all: no link from another page is forced.
+    ([-1, .9, .8, .7, 0.0], "aaaab", [1, 2, 3]),
+])
+def test_pick_related(scores, pages, chosen):
+    questions = stand_ins(len(scores))
+    page_of = {id(question): page for question, page in zip(questions, pages)}
+    assert pick_related(0, questions, scores, page_of) == chosen
 
 
 def test_near_copy_answers_are_linked_and_marked(corpus):

@@ -131,6 +131,8 @@ def test_merge_tie_keeps_the_earlier_file():
     ("1. Stable Video Diffusion\n2. Sora\n3. 可灵AI", False),
     ("- 分析视频内容结构\n- 生成编辑操作热图\n- 时空一致性后处理", False),
     ("```python\nx = 1\n```", False),
+    # The last line is as long as its finished peers: a complete item written without a full stop.
+    ("如：\n- **广告**：提高广告效果。\n- **教育**：提高学习兴趣。\n- **娱乐**：为观众生成风格多样的短视频内容并持续提高用户的参与度", False),
 ])
 def test_looks_truncated(body, truncated):
     assert looks_truncated(question("t", body)) is truncated

@@ -21,6 +21,8 @@ from conftest import copy_project, run_build
 LIVERELOAD = re.compile(rb"<script>[^<]*livereload\([^<]*</script>(?=</body>)")
 COMPARED = (".html", ".json", ".xml")
 
+pytestmark = pytest.mark.build  # each test runs mkdocs serve or a build
+
 
 class Server:
     """A `mkdocs serve` process on a free port, with the lines it printed."""
