@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
+from qa_blocks import code_lines
+
 LIST_ITEM = re.compile(r"^( *)([-*+]|(\d{1,9})[.)])( +|$)")
 FENCE = re.compile(r"^( *)(`{3,}|~{3,})")
 ATX = re.compile(r"^ {0,3}(#{1,6})(?=[ \t]|$)")
@@ -40,8 +42,9 @@ def expand_tabs(line: str) -> str:
 
 
 def outside_code(body: str, rewrite: Callable[[str], str]) -> str:
-    """Apply a text rewrite to everything except fenced code blocks and code spans."""
-    out, chunk, fence = [], [], ""
+    """Apply a text rewrite to everything except code blocks and code spans."""
+    out, chunk = [], []
+    code = code_lines(body)
 
     def flush() -> None:
         if chunk:
@@ -55,15 +58,9 @@ def outside_code(body: str, rewrite: Callable[[str], str]) -> str:
             out.append("".join(pieces))
             chunk.clear()
 
-    for line in body.split("\n"):
-        opening = FENCE.match(line)
-        if fence:
-            out.append(line)
-            if opening and opening.group(2).startswith(fence) and not line.strip().strip(fence[0]):
-                fence = ""
-        elif opening:
+    for index, line in enumerate(body.split("\n")):
+        if index in code:
             flush()
-            fence = opening.group(2)
             out.append(line)
         else:
             chunk.append(line)
@@ -215,21 +212,14 @@ def reindent_lists(body: str) -> tuple[str, int]:
 
 
 def demote_headings(body: str, lowest: int = 3) -> tuple[str, int]:
-    """Headings inside an answer sit below the question's own level so the page outline holds."""
+    """Headings inside an answer sit below the question's own level so the page outline holds;
+    lines of code blocks are never touched."""
     count = 0
-    lines = []
-    fence = ""
-    for line in body.split("\n"):
-        opening = FENCE.match(line)
-        if fence:
-            if opening and opening.group(2).startswith(fence):
-                fence = ""
-        elif opening:
-            fence = opening.group(2)
-        else:
-            heading = ATX.match(line)
-            if heading and len(heading.group(1)) < lowest:
-                count += 1
-                line = "#" * lowest + line.lstrip()[len(heading.group(1)):]
-        lines.append(line)
+    lines = body.split("\n")
+    code = code_lines(body)
+    for index, line in enumerate(lines):
+        heading = None if index in code else ATX.match(line)
+        if heading and len(heading.group(1)) < lowest:
+            count += 1
+            lines[index] = "#" * lowest + line.lstrip()[len(heading.group(1)):]
     return "\n".join(lines), count

@@ -8,6 +8,7 @@ import unicodedata
 from functools import lru_cache
 from dataclasses import dataclass
 
+from qa_blocks import code_blocks
 from qa_model import Change, Part, Question, SourceDocument, SourceError, TocEntry
 
 UTF8_BOM = b"\xef\xbb\xbf"
@@ -145,26 +146,21 @@ def parse_heading(name: str, line_no: int, line: str) -> tuple[Heading | None, l
 
 
 def heading_lines(name: str, lines: list[str]) -> tuple[dict[int, Heading], list[Change]]:
-    """Find every heading outside fenced code; refuse a code fence that never closes."""
+    """Find every heading outside code blocks; refuse a code fence that never closes."""
     headings: dict[int, Heading] = {}
     changes: list[Change] = []
-    fence, fence_line = "", 0
+    blocks = code_blocks("\n".join(lines))
+    for block in blocks:
+        if not block.closed:
+            raise SourceError(name, block.first + 1, f"code fence {block.fence!r} opened here is never closed")
+    code = {line for block in blocks for line in range(block.first, block.last + 1)}
     for index, line in enumerate(lines):
-        if fence:
-            stripped = line.strip()
-            if stripped.startswith(fence) and not stripped.strip(fence[0]):
-                fence = ""
-            continue
-        opening = FENCE_OPEN.match(line)
-        if opening and not (opening.group(1)[0] == "`" and "`" in opening.group(2)):
-            fence, fence_line = opening.group(1), index + 1
+        if index in code:
             continue
         heading, found = parse_heading(name, index + 1, line)
         if heading:
             headings[index] = heading
             changes.extend(found)
-    if fence:
-        raise SourceError(name, fence_line, f"code fence {fence!r} opened here is never closed")
     return headings, changes
 
 

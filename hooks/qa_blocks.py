@@ -1,0 +1,71 @@
+"""Block scanner: which lines of Markdown are code, read by GitHub's own parser (PyPI cmarkgfm).
+
+Every step that must leave code alone (heading discovery, heading demotion, text rewrites) asks
+here instead of tracking fences itself: inside a fence opened by three backticks, a line
+"```python" is content (a closing fence has no info string), a fence inside a list item is code,
+and an indented code block is code, exactly as GitHub renders them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from html.parser import HTMLParser
+
+import cmarkgfm
+from cmarkgfm.cmark import Options
+
+FENCE_MARKER = re.compile(r"^ *(`{3,}|~{3,})")
+
+
+@dataclass(frozen=True)
+class CodeBlock:
+    """A code block: its first and last line (0-based, inclusive), its opening fence's marker
+    ("" for an indented block) and whether a closing fence ends it (a fence left open runs to the
+    end of the text, as on GitHub)."""
+
+    first: int
+    last: int
+    fence: str = ""
+    closed: bool = True
+
+
+class _SourcePositions(HTMLParser):
+    """The line ranges of the <pre> blocks in cmark's HTML rendered with source positions."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ranges: list[tuple[int, int]] = []
+
+    def handle_starttag(self, tag, attrs):
+        position = dict(attrs).get("data-sourcepos") if tag == "pre" else None
+        if position:
+            start, end = position.split("-")
+            end_line, end_column = (int(part) for part in end.split(":"))
+            # An indented block's range can end at column 0 of the blank line after it.
+            last = end_line - 1 if end_column > 0 else end_line - 2
+            self.ranges.append((int(start.split(":")[0]) - 1, max(last, int(start.split(":")[0]) - 1)))
+
+
+@lru_cache(maxsize=8192)
+def code_blocks(text: str) -> tuple[CodeBlock, ...]:
+    """The code blocks of a Markdown text, as GitHub reads them."""
+    html = cmarkgfm.github_flavored_markdown_to_html(
+        text, options=Options.CMARK_OPT_SOURCEPOS | Options.CMARK_OPT_UNSAFE)
+    parser = _SourcePositions()
+    parser.feed(html)
+    lines = text.split("\n")
+    blocks = []
+    for first, last in parser.ranges:
+        opening = FENCE_MARKER.match(lines[first]) if first < len(lines) else None
+        fence = opening.group(1) if opening else ""
+        closed = not fence or last > first and last < len(lines) and \
+            bool(re.fullmatch(rf" *{re.escape(fence[0])}{{{len(fence)},}} *", lines[last]))
+        blocks.append(CodeBlock(first, last, fence, closed))
+    return tuple(blocks)
+
+
+def code_lines(text: str) -> frozenset[int]:
+    """0-based indexes of the lines inside code blocks, fence lines included."""
+    return frozenset(line for block in code_blocks(text) for line in range(block.first, block.last + 1))
