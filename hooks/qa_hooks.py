@@ -219,8 +219,17 @@ def on_config(config):
     corpus = corpus_for(docs_dir, figures_dir)
     _state.update(corpus=corpus, docs_dir=docs_dir, figures_dir=figures_dir)
     config.nav = qa_render.navigation(corpus, current_edition(config))
-    config.extra["search_translations"] = current_edition(config).search_translations()
+    apply_interface_text(config, current_edition(config))
     return config
+
+
+def apply_interface_text(config, edition: qa_i18n.Edition) -> None:
+    """The theme's and extensions' interface strings in the edition's language (qa_i18n, site.yml)."""
+    config.extra["search_translations"] = edition.search_translations()
+    config.mdx_configs.setdefault("toc", {})["permalink_title"] = edition.interface("permalink_title")
+    config.copyright = edition.interface("copyright")
+    for entry, key in zip(config.theme["palette"], ("palette_dark", "palette_light")):
+        entry["toggle"]["name"] = edition.interface(key)
 
 
 def generated_pages(corpus: Corpus, home_page: str) -> dict[str, str]:

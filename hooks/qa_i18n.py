@@ -27,6 +27,8 @@ CHINESE_STRINGS = {
     "glossary_intro": "AI 视频面试中反复出现的 {count} 个关键术语，每条一句话定义，并列出用到它的题目。"
                       "答案中术语第一次出现时链接到这里，鼠标悬停可看定义。",
     "used_in": "出现在 {count} 道题中：", "english": "英文",
+    "permalink_title": "链接到这道题", "palette_dark": "切换到深色模式", "palette_light": "切换到浅色模式",
+    "copyright": "题目与解答来自社区整理的 AI 视频面试题集；本站的插图与整理代码属于本项目。",
     # Material's search count; '#' is the theme's placeholder for the number of results.
     "search_one": "找到 1 道题", "search_other": "找到 # 道题", "search_none": "没有找到符合条件的题目",
 }
@@ -224,6 +226,10 @@ class Edition:
     def term_definition(self, term) -> str:
         return self.english.site.get("glossary", {}).get(term.id, term.definition) if self.is_english \
             else term.definition
+
+    def interface(self, key: str) -> str:
+        """An interface string in this edition's script (繁體 converted from the 简体 one)."""
+        return self.convert_page(self.string(key))
 
     def search_translations(self) -> dict[str, str]:
         """The theme's search texts this site words its own way: each result is a question."""

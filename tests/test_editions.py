@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from urllib.parse import quote, unquote, urljoin, urlparse
 
 import opencc
@@ -208,3 +209,31 @@ def test_pages_name_the_search_dialog_and_leave_alternates_to_the_sitemap(site_b
         dialog = soup.select_one("div.md-search[role=dialog]")
         assert dialog is not None and dialog.get("aria-label") == SEARCH_DIALOG_NAMES[EDITIONS[prefix]], path
         assert not soup.head.select("link[rel=alternate][hreflang]"), path
+
+
+def interface_texts(page: Path) -> list[str]:
+    """What a page shows outside its content and names: header, footer, navigation, labels."""
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    for node in soup.select("article, nav.md-nav--secondary, .md-select, script, style"):
+        node.decompose()  # content, the question outline (content's titles), the language names
+    texts = [str(text).strip() for text in soup.body.find_all(string=True)]
+    texts += [value for element in soup.find_all(True) for key, value in element.attrs.items()
+              if key in ("title", "aria-label", "placeholder", "alt")]
+    return [text for text in texts if text]
+
+
+def test_english_interface_has_no_chinese(site_build):
+    found = {text for page in (site_build.site / "en").rglob("*.html") for text in interface_texts(page)
+             if re.search(r"[\u3400-\u9fff]", text)}
+    assert not found
+
+
+def test_traditional_interface_has_no_simplified_only_characters(site_build):
+    """A simplified-only character is one OpenCC changes to traditional and never writes itself
+    (群 is written as 群 by the Taiwan conversion though plain s2t gives 羣)."""
+    def simplified_only(ch: str) -> bool:
+        return SIMPLIFIED_TO_TRADITIONAL.convert(ch) != ch and to_traditional(ch) != ch
+
+    texts = {text for page in (site_build.site / "zh-TW").rglob("*.html") for text in interface_texts(page)}
+    assert any("搜尋" in text or "影片" in text for text in texts)  # the check sees the interface
+    assert not {text for text in texts if any(simplified_only(ch) for ch in text)}
