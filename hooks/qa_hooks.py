@@ -226,6 +226,8 @@ def on_config(config):
 def apply_interface_text(config, edition: qa_i18n.Edition) -> None:
     """The theme's and extensions' interface strings in the edition's language (qa_i18n, site.yml)."""
     config.extra["search_translations"] = edition.search_translations()
+    config.extra["not_found"] = edition.not_found()
+    config.extra["search_label"] = edition.interface("search_label")
     config.mdx_configs.setdefault("toc", {})["permalink_title"] = edition.interface("permalink_title")
     config.copyright = edition.interface("copyright")
     for entry, key in zip(config.theme["palette"], ("palette_dark", "palette_light")):
@@ -455,7 +457,6 @@ def on_serve(server, config, builder):
 # page-level alternates those fetches all fail. The sitemap carries the hreflang alternates instead.
 HEAD_ALTERNATE = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
 SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
-SEARCH_LABEL = {qa_i18n.DEFAULT: "搜索", qa_i18n.TRADITIONAL: "搜尋", qa_i18n.ENGLISH: "Search"}
 
 
 LIGHTBOX_SCRIPT = re.compile(r'<script src="[^"]*glightbox\.min\.js"></script>')
@@ -469,5 +470,5 @@ def on_post_page(output, page, config):
     script = LIGHTBOX_SCRIPT.search(output)
     if script and LIGHTBOX_INIT in output:
         output = output.replace(script.group(0), "", 1).replace(LIGHTBOX_INIT, script.group(0) + LIGHTBOX_INIT, 1)
-    label = SEARCH_LABEL[current_edition(config).code]
+    label = config.extra["search_label"]
     return output.replace(SEARCH_DIALOG, SEARCH_DIALOG[:-1] + f' aria-label="{label}">', 1)

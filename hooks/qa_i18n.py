@@ -29,6 +29,9 @@ CHINESE_STRINGS = {
     "used_in": "出现在 {count} 道题中：", "english": "英文",
     "permalink_title": "链接到这道题", "palette_dark": "切换到深色模式", "palette_light": "切换到浅色模式",
     "copyright": "题目与解答来自社区整理的 AI 视频面试题集；本站的插图与整理代码属于本项目。",
+    "search_label": "搜索",
+    "not_found_title": "找不到这个页面", "not_found_before": "这个网址不存在（或已移动）。试试右上角的搜索，或从",
+    "not_found_link": "首页", "not_found_after": "开始。",
     # Material's search count; '#' is the theme's placeholder for the number of results.
     "search_one": "找到 1 道题", "search_other": "找到 # 道题", "search_none": "没有找到符合条件的题目",
 }
@@ -230,6 +233,10 @@ class Edition:
     def interface(self, key: str) -> str:
         """An interface string in this edition's script (繁體 converted from the 简体 one)."""
         return self.convert_page(self.string(key))
+
+    def not_found(self) -> dict[str, str]:
+        """The 404 page's texts: title, and the sentence around its link to the home page."""
+        return {part: self.interface(f"not_found_{part}") for part in ("title", "before", "link", "after")}
 
     def search_translations(self) -> dict[str, str]:
         """The theme's search texts this site words its own way: each result is a question."""
