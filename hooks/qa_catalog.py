@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from qa_model import SourceError, load_yaml, yaml_error_line
+from qa_model import SourceError, line_of, load_yaml_lined, yaml_error_line
 
 CATALOG_NAME = "catalog.yml"
 
@@ -68,10 +68,10 @@ class Catalog:
 
 
 def require(mapping: dict, key: str, where: str, kind: type):
-    """Read a required catalog key, naming the place when it is missing or of the wrong kind."""
+    """Read a required catalog key, naming the place and its line when it is missing or of the wrong kind."""
     value = mapping.get(key) if isinstance(mapping, dict) else None
     if not isinstance(value, kind):
-        raise SourceError(CATALOG_NAME, 1, f"{where}: '{key}' must be a {kind.__name__}")
+        raise SourceError(CATALOG_NAME, line_of(value, line_of(mapping)), f"{where}: '{key}' must be a {kind.__name__}")
     return value
 
 
@@ -83,7 +83,7 @@ def parse_rule(rule: dict, where: str) -> PartRule:
         split_from = require(split, "from", split_where, str)
         split_page = require(split, "page", split_where, str)
         if not split_from:
-            raise SourceError(CATALOG_NAME, 1, f"{split_where}: 'from' must not be empty")
+            raise SourceError(CATALOG_NAME, line_of(split), f"{split_where}: 'from' must not be empty")
     else:
         split_from = split_page = ""
     return PartRule(require(rule, "match", where, str), require(rule, "page", where, str), split_from, split_page)
@@ -92,7 +92,7 @@ def parse_rule(rule: dict, where: str) -> PartRule:
 def parse_catalog(text: str) -> Catalog:
     """Parse catalog.yml, refusing entries that lack a file, page or title."""
     try:
-        data = load_yaml(text) or {}
+        data = load_yaml_lined(text) or {}
     except yaml.YAMLError as error:
         line = yaml_error_line(error)
         raise SourceError(CATALOG_NAME, line, f"not valid YAML: {error}") from None

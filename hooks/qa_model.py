@@ -15,6 +15,48 @@ def load_yaml(text: str):
     return yaml.load(text, Loader=_YAML_LOADER)
 
 
+class LinedDict(dict):
+    """A YAML mapping that remembers the 1-based line it starts on."""
+
+    line = 1
+
+
+class LinedList(list):
+    """A YAML list that remembers the 1-based line it starts on."""
+
+    line = 1
+
+
+class _LinedLoader(yaml.SafeLoader):
+    """SafeLoader whose mappings and lists carry their line, so errors can name it."""
+
+
+def _lined_mapping(loader, node):
+    value = LinedDict(loader.construct_mapping(node, deep=True))
+    value.line = node.start_mark.line + 1
+    return value
+
+
+def _lined_sequence(loader, node):
+    value = LinedList(loader.construct_sequence(node, deep=True))
+    value.line = node.start_mark.line + 1
+    return value
+
+
+_LinedLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _lined_mapping)
+_LinedLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _lined_sequence)
+
+
+def load_yaml_lined(text: str):
+    """Parse YAML like load_yaml; mappings and lists carry `.line` (where they start)."""
+    return yaml.load(text, Loader=_LinedLoader)
+
+
+def line_of(value, default: int = 1) -> int:
+    """The line a YAML mapping or list starts on, if it knows it."""
+    return getattr(value, "line", default)
+
+
 def item_lines(text: str) -> list[int]:
     """The 1-based line where each item of a YAML file's top-level list starts (empty if none)."""
     try:

@@ -65,3 +65,16 @@ def test_bad_rules_are_refused_with_the_place(rule, message):
     text = f"sources:\n  - file: core.md\n    parts:\n      - {rule}\nsections: []\n"
     with pytest.raises(SourceError, match=message):
         parse_catalog(text)
+
+
+@pytest.mark.parametrize("text, line", [
+    ("sources:\n  - file: core.md\n    parts:\n      - {match: 生成}\nsections: []\n", 4),
+    ("sources:\n  - file: core.md\n    parts: []\nsections:\n  - title: 生成\n    pages:\n"
+     "      - {id: generation}\n", 7),
+    ("sources:\n  - parts: []\nsections: []\n", 2),
+    ("sources: []\n", 1),
+])
+def test_catalog_errors_name_the_line_of_the_entry(text, line):
+    with pytest.raises(SourceError) as error:
+        parse_catalog(text)
+    assert error.value.line == line

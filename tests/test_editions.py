@@ -12,7 +12,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 import search_eval
-from qa_i18n import PHRASES_FILE, parse_phrases, to_traditional
+from qa_i18n import PHRASES_FILE, load_english, parse_phrases, to_traditional
 from qa_model import SourceError
 
 EDITIONS = {"": "zh", "zh-TW/": "zh-TW", "en/": "en"}
@@ -237,3 +237,14 @@ def test_traditional_interface_has_no_simplified_only_characters(site_build):
     texts = {text for page in (site_build.site / "zh-TW").rglob("*.html") for text in interface_texts(page)}
     assert any("搜尋" in text or "影片" in text for text in texts)  # the check sees the interface
     assert not {text for text in texts if any(simplified_only(ch) for ch in text)}
+
+
+def test_data_file_errors_name_the_entry_line():
+    table = "# comment\n- opencc: 引數\n  use: 參數\n  why: ok\n- opencc: 質量\n  use: 品質\n"
+    with pytest.raises(SourceError) as error:
+        parse_phrases(table)
+    assert error.value.line == 5
+    english = "- id: a\n  title: A\n- id: a\n  title: again\n"
+    with pytest.raises(SourceError, match="translated twice") as error:
+        load_english({"x.yml": english.encode()})
+    assert error.value.line == 3 and error.value.source == "data/en/x.yml"
