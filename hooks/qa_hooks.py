@@ -406,17 +406,16 @@ def finish_search(site: Path) -> None:
     search scripts get their fixes (a theme whose code changed fails the build here)."""
     corpus: Corpus = _state["corpus"]
     segmenter = _state["segmenter"]
-    variants = _state.setdefault("variants", {})
-    if variants.get("corpus") != _state["corpus_key"]:  # tables depend on the corpus only
-        variants.clear()
-        variants["corpus"] = _state["corpus_key"]
+    paths = {code: site / SEARCH_INDEX if code == qa_i18n.DEFAULT else site / code / SEARCH_INDEX
+             for code in qa_i18n.EDITIONS}
+    paths = {code: path for code, path in paths.items() if path.exists()}
+    key = (_state["corpus_key"], tuple(paths))
+    if _state.get("variants_key") != key:  # the tables depend on the corpus (and the editions built) only
+        _state["variants"] = qa_search_index.variant_tables(corpus, paths)
+        _state["variants_key"] = key
+    variants = _state["variants"]
     counts = {}
-    for code in qa_i18n.EDITIONS:
-        path = site / SEARCH_INDEX if code == qa_i18n.DEFAULT else site / code / SEARCH_INDEX
-        if not path.exists():
-            continue
-        if code not in variants:
-            variants[code] = qa_search_index.edition_variants(corpus, code)
+    for code, path in paths.items():
         use_search_dictionary(code)
         index = qa_search_index.edition_index(json.loads(path.read_text(encoding="utf-8")), corpus, code,
                                               segmenter.cut, variants[code])

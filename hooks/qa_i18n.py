@@ -247,9 +247,7 @@ class Edition:
 
     def search_translations(self) -> dict[str, str]:
         """The theme's search texts this site words its own way: each result is a question."""
-        texts = {"search.result.one": self.string("search_one"), "search.result.other": self.string("search_other"),
-                 "search.result.none": self.string("search_none")}
-        return {key: self.convert_page(text) for key, text in texts.items()}
+        return {f"search.result.{count}": self.interface(f"search_{count}") for count in ("one", "other", "none")}
 
     def convert_page(self, markdown: str) -> str:
         """The last step of rendering a page for this edition."""

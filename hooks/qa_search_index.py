@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Callable, Iterable
 
 # Field weights, relative to Material's title (1000) and text (1): a glossary name outweighs a
@@ -71,16 +72,6 @@ def question_index(index: dict, anchors: set[str], names: dict[str, list[str]],
     if variants:
         config["variants"] = variants
     return {**index, "config": config, "docs": docs}
-
-
-def index_words(index: dict) -> set[str]:
-    """The Han words of an index: what its titles, texts and names were split into."""
-    words = set()
-    for doc in index["docs"]:
-        for field in ("title", "text", NAMES_FIELD):
-            for piece in doc.get(field, "").split(ZERO_WIDTH_SPACE):
-                words.update(HAN_RUN.findall(piece))
-    return words
 
 
 def read_variants(text: str, chars: dict[str, str], phrases: dict[str, str]) -> str:
@@ -170,33 +161,33 @@ def edition_index(index: dict, corpus, code: str, cut: Callable[[str], Iterable[
     return question_index(index, anchors, names, english, cut, variants)
 
 
-def edition_variants(corpus, code: str) -> dict | None:
-    """The variant table of a Chinese edition (None for English), from the site's own words."""
+def variant_tables(corpus, codes: Iterable[str]) -> dict[str, dict | None]:
+    """The variant table of each edition asked for (None for English), from the site's own words,
+    read once for all of them."""
     import qa_i18n
 
     taiwan = qa_i18n.traditional_converter().convert
-    if code == qa_i18n.TRADITIONAL:
+    forms_and_target = {
+        qa_i18n.DEFAULT: (lambda word: (plain_traditional(word), taiwan(word)), str),
         # A reader of the 繁體 edition may type simplified characters or mainland traditional ones.
-        return variant_table(chinese_vocabulary(corpus), lambda word: (word, plain_traditional(word)), taiwan)
-    if code == qa_i18n.DEFAULT:
-        return variant_table(chinese_vocabulary(corpus), lambda word: (plain_traditional(word), taiwan(word)), str)
-    return None
+        qa_i18n.TRADITIONAL: (lambda word: (word, plain_traditional(word)), taiwan),
+    }
+    codes = list(codes)
+    vocabulary = chinese_vocabulary(corpus) if set(codes) & set(forms_and_target) else set()
+    return {code: variant_table(vocabulary, *forms_and_target[code]) if code in forms_and_target else None
+            for code in codes}
 
 
 def plain_traditional(text: str) -> str:
     """Character-level traditional spelling, as a reader outside Taiwan types it (視頻, 數據)."""
-    return _opencc("s2t").convert(text)
+    return _plain_converter().convert(text)
 
 
-def _opencc(config: str):
+@lru_cache(maxsize=1)
+def _plain_converter():
     import opencc
 
-    if config not in _CONVERTERS:
-        _CONVERTERS[config] = opencc.OpenCC(config)
-    return _CONVERTERS[config]
-
-
-_CONVERTERS: dict[str, object] = {}
+    return opencc.OpenCC("s2t")
 
 
 def chinese_vocabulary(corpus) -> set[str]:
