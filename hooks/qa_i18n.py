@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from qa_model import Question, SourceError, item_lines, load_yaml, yaml_error_line
+from qa_model import Question, SourceError, entry_line, load_yaml, yaml_error_line
 from qa_sanitize import clean_search_index
 
 DEFAULT = "zh"
@@ -67,9 +67,7 @@ def parse_phrases(text: str, name: str = "data/zh-TW-phrases.yml") -> dict[str, 
     for position, entry in enumerate(entries, start=1):
         if not (isinstance(entry, dict) and isinstance(entry.get("opencc"), str) and isinstance(entry.get("use"), str)
                 and entry.get("why")):
-            lines = item_lines(text)
-            raise SourceError(name, lines[position - 1] if position <= len(lines) else 1,
-                              f"entry {position} needs 'opencc', 'use' and 'why'")
+            raise SourceError(name, entry_line(text, position - 1), f"entry {position} needs 'opencc', 'use' and 'why'")
         phrases[entry["opencc"]] = entry["use"]
     return phrases
 
@@ -157,15 +155,12 @@ def load_english(files: dict[str, bytes]) -> English:
         entries = parse(name, files[name])
         if not isinstance(entries, list):
             raise SourceError(f"data/en/{name}", 1, "expected a list of questions")
-        def entry_line(position: int) -> int:  # looked up only when an entry is refused
-            lines = item_lines(files[name].decode("utf-8"))
-            return lines[position] if position < len(lines) else 1
-
         for index, entry in enumerate(entries):
             if not isinstance(entry, dict) or not entry.get("id") or not entry.get("title"):
-                raise SourceError(f"data/en/{name}", entry_line(index), f"entry {index + 1} needs an id and a title")
+                raise SourceError(f"data/en/{name}", entry_line(files[name].decode("utf-8"), index),
+                                  f"entry {index + 1} needs an id and a title")
             if entry["id"] in english.questions:
-                raise SourceError(f"data/en/{name}", entry_line(index),
+                raise SourceError(f"data/en/{name}", entry_line(files[name].decode("utf-8"), index),
                                   f"question id '{entry['id']}' is translated twice")
             english.questions[str(entry["id"])] = Translation(
                 str(entry["title"]).strip(), str(entry.get("answer") or "").rstrip(), str(entry.get("source", "")), name)

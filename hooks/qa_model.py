@@ -68,6 +68,12 @@ def item_lines(text: str) -> list[int]:
     return [item.start_mark.line + 1 for item in node.value]
 
 
+def entry_line(text: str, index: int) -> int:
+    """The 1-based line where the index-th item of a YAML file's top-level list starts (1 if unknown)."""
+    lines = item_lines(text)
+    return lines[index] if index < len(lines) else 1
+
+
 def yaml_error_line(error: yaml.YAMLError) -> int:
     """The 1-based line a YAML error points at, or 1 when it names none."""
     return getattr(getattr(error, "problem_mark", None), "line", 0) + 1
