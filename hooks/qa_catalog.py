@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import yaml
-
-from qa_model import SourceError, line_of, load_yaml_lined, yaml_error_line
+from qa_schema import OPTIONAL_TEXT, TEXT, parse_data
 
 CATALOG_NAME = "catalog.yml"
 
@@ -67,46 +65,21 @@ class Catalog:
         return next((r for r in spec.parts if r.match in part_title), None)
 
 
-def require(mapping: dict, key: str, where: str, kind: type):
-    """Read a required catalog key, naming the place and its line when it is missing or of the wrong kind."""
-    value = mapping.get(key) if isinstance(mapping, dict) else None
-    if not isinstance(value, kind):
-        raise SourceError(CATALOG_NAME, line_of(value, line_of(mapping)), f"{where}: '{key}' must be a {kind.__name__}")
-    return value
-
-
-def parse_rule(rule: dict, where: str) -> PartRule:
-    """One entry of a source's `parts`, with its optional `split: {from: ..., page: ...}`."""
-    split = rule.get("split") if isinstance(rule, dict) else None
-    if split is not None:
-        split_where = f"{where}: split"
-        split_from = require(split, "from", split_where, str)
-        split_page = require(split, "page", split_where, str)
-        if not split_from:
-            raise SourceError(CATALOG_NAME, line_of(split), f"{split_where}: 'from' must not be empty")
-    else:
-        split_from = split_page = ""
-    return PartRule(require(rule, "match", where, str), require(rule, "page", where, str), split_from, split_page)
+CATALOG_SHAPE = {
+    "sources": [{"file": TEXT, "parts": [{"match": OPTIONAL_TEXT, "page": TEXT, "split?": {"from": TEXT, "page": TEXT}}]}],
+    "sections": [{"title": TEXT, "summary?": OPTIONAL_TEXT, "pages": [{"id": TEXT, "title": TEXT}]}],
+}
 
 
 def parse_catalog(text: str) -> Catalog:
-    """Parse catalog.yml, refusing entries that lack a file, page or title."""
-    try:
-        data = load_yaml_lined(text) or {}
-    except yaml.YAMLError as error:
-        line = yaml_error_line(error)
-        raise SourceError(CATALOG_NAME, line, f"not valid YAML: {error}") from None
-    sources = []
-    for index, entry in enumerate(require(data, "sources", "top level", list)):
-        where = f"sources[{index}]"
-        rules = tuple(parse_rule(rule, where) for rule in require(entry, "parts", where, list))
-        sources.append(SourceSpec(require(entry, "file", where, str), rules))
+    """Parse catalog.yml against its shape: every source has a file and parts, every page an id and title."""
+    data = parse_data(text, CATALOG_NAME, CATALOG_SHAPE)
+    sources = [SourceSpec(entry["file"], tuple(
+        PartRule(rule["match"], rule["page"], rule.get("split", {}).get("from", ""), rule.get("split", {}).get("page", ""))
+        for rule in entry["parts"])) for entry in data["sources"]]
     sections = []
-    for index, entry in enumerate(require(data, "sections", "top level", list)):
-        where = f"sections[{index}]"
-        title = require(entry, "title", where, str)
-        section = SectionSpec(title, str(entry.get("summary", "")))
-        for page in require(entry, "pages", where, list):
-            section.pages.append(PageSpec(require(page, "id", where, str), require(page, "title", where, str), title))
+    for entry in data["sections"]:
+        section = SectionSpec(entry["title"], entry.get("summary", ""))
+        section.pages = [PageSpec(page["id"], page["title"], entry["title"]) for page in entry["pages"]]
         sections.append(section)
     return Catalog(sources, sections)

@@ -10,9 +10,9 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import yaml
 
-from qa_model import Question, SourceError, entry_line, load_yaml, yaml_error_line
+from qa_model import Question, SourceError
+from qa_schema import ANY, OPTIONAL_TEXT, TEXT, parse_data
 from qa_sanitize import clean_search_index
 
 DEFAULT = "zh"
@@ -54,22 +54,12 @@ def phrases_bytes() -> bytes:
     return PHRASES_FILE.read_bytes() if PHRASES_FILE.exists() else b""
 
 
+PHRASES_SHAPE = [{"opencc": TEXT, "use": TEXT, "why": TEXT}]
+
+
 def parse_phrases(text: str, name: str = "data/zh-TW-phrases.yml") -> dict[str, str]:
     """The phrase table: OpenCC's wording -> this field's wording; each entry is checked."""
-    try:
-        entries = load_yaml(text) or []
-    except yaml.YAMLError as error:
-        line = yaml_error_line(error)
-        raise SourceError(name, line, f"cannot read: {error}") from None
-    if not isinstance(entries, list):
-        raise SourceError(name, 1, "expected a list of {opencc, use, why} entries")
-    phrases = {}
-    for position, entry in enumerate(entries, start=1):
-        if not (isinstance(entry, dict) and isinstance(entry.get("opencc"), str) and isinstance(entry.get("use"), str)
-                and entry.get("why")):
-            raise SourceError(name, entry_line(text, position - 1), f"entry {position} needs 'opencc', 'use' and 'why'")
-        phrases[entry["opencc"]] = entry["use"]
-    return phrases
+    return {entry["opencc"]: entry["use"] for entry in parse_data(text, name, PHRASES_SHAPE)}
 
 
 @dataclass(frozen=True)
@@ -139,31 +129,29 @@ class English:
         return self.site.get("strings", {}).get(key, CHINESE_STRINGS.get(key, key))
 
 
-def load_english(files: dict[str, bytes]) -> English:
-    """Read site.yml and every translation file of docs/data/en/; ids must be unique."""
-    def parse(name: str, data: bytes):
-        try:
-            return load_yaml(data.decode("utf-8")) or {}
-        except (yaml.YAMLError, UnicodeDecodeError) as error:
-            line = yaml_error_line(error)
-            raise SourceError(f"data/en/{name}", line, f"cannot read: {error}") from None
+TRANSLATIONS_SHAPE = [{"id": TEXT, "title": TEXT, "answer?": OPTIONAL_TEXT, "source?": OPTIONAL_TEXT}]
+SITE_SHAPE = {
+    "site_name?": TEXT,
+    "sections?": {ANY: {"title": TEXT, "summary?": OPTIONAL_TEXT}},
+    "pages?": {ANY: TEXT},
+    "strings?": {ANY: TEXT},
+    "glossary?": {ANY: TEXT},
+    "intros?": {ANY: TEXT},
+    "figures?": {ANY: TEXT},
+}
 
-    english = English(parse(SITE_FILE, files[SITE_FILE]) if SITE_FILE in files else {})
+
+def load_english(files: dict[str, bytes]) -> English:
+    """Read site.yml and every translation file of docs/data/en/ against their shapes; ids must be unique."""
+    english = English(parse_data(files[SITE_FILE], f"data/en/{SITE_FILE}", SITE_SHAPE) if SITE_FILE in files else {})
     for name in sorted(files):
         if name == SITE_FILE:
             continue
-        entries = parse(name, files[name])
-        if not isinstance(entries, list):
-            raise SourceError(f"data/en/{name}", 1, "expected a list of questions")
-        for index, entry in enumerate(entries):
-            if not isinstance(entry, dict) or not entry.get("id") or not entry.get("title"):
-                raise SourceError(f"data/en/{name}", entry_line(files[name].decode("utf-8"), index),
-                                  f"entry {index + 1} needs an id and a title")
+        for index, entry in enumerate(parse_data(files[name], f"data/en/{name}", TRANSLATIONS_SHAPE), 1):
             if entry["id"] in english.questions:
-                raise SourceError(f"data/en/{name}", entry_line(files[name].decode("utf-8"), index),
-                                  f"question id '{entry['id']}' is translated twice")
-            english.questions[str(entry["id"])] = Translation(
-                str(entry["title"]).strip(), str(entry.get("answer") or "").rstrip(), str(entry.get("source", "")), name)
+                raise SourceError(f"data/en/{name}", entry.line, f"[{index}].id: question '{entry['id']}' is translated twice")
+            english.questions[entry["id"]] = Translation(
+                entry["title"].strip(), entry.get("answer", "").rstrip(), entry.get("source", ""), name)
     return english
 
 

@@ -9,9 +9,9 @@ from collections import Counter
 from functools import cached_property, lru_cache
 from dataclasses import dataclass, field
 
-import yaml
 
-from qa_model import Change, Question, SourceError, item_lines, load_yaml, yaml_error_line
+from qa_model import Change, Question, SourceError
+from qa_schema import TEXT, parse_data
 from qa_normalize import body_key
 
 GLOSSARY_NAME = "glossary.yml"
@@ -83,39 +83,25 @@ class Related:
 
 @dataclass
 class Links:
-    """Everything the link step found: terms per question and related questions per question."""
+    """Everything the link step found: terms and related questions, by question anchor."""
 
     glossary: list[Term]
-    terms: dict[int, list[Term]] = field(default_factory=dict)
-    related: dict[int, list[Related]] = field(default_factory=dict)
+    terms: dict[str, list[Term]] = field(default_factory=dict)
+    related: dict[str, list[Related]] = field(default_factory=dict)
+
+
+GLOSSARY_SHAPE = [{"id": TEXT, "term": TEXT, "en": TEXT, "match": [TEXT], "definition": TEXT, "question": TEXT}]
 
 
 def parse_glossary(text: str) -> list[Term]:
-    """Read glossary.yml; each entry needs id, term, en, match, definition and question, ids unique."""
-    try:
-        entries = load_yaml(text) or []
-    except yaml.YAMLError as error:
-        line = yaml_error_line(error)
-        raise SourceError(GLOSSARY_NAME, line, f"not valid YAML: {error}") from None
-    if not isinstance(entries, list):
-        raise SourceError(GLOSSARY_NAME, 1, "expected a list of terms")
-    lines = item_lines(text)
+    """Read glossary.yml against its shape; ids unique."""
     terms, seen = [], set()
-    for index, entry in enumerate(entries):
-        line = lines[index] if index < len(lines) else 1
-        if not isinstance(entry, dict):
-            raise SourceError(GLOSSARY_NAME, line, f"entry {index + 1} is not a mapping of fields")
-        missing = [k for k in ("id", "term", "en", "match", "definition", "question") if not entry.get(k)]
-        if missing:
-            raise SourceError(GLOSSARY_NAME, line, f"entry {index + 1} lacks {', '.join(missing)}")
-        if not isinstance(entry["match"], list):
-            raise SourceError(GLOSSARY_NAME, line, f"entry '{entry['id']}': match must be a list of spellings")
+    for index, entry in enumerate(parse_data(text, GLOSSARY_NAME, GLOSSARY_SHAPE), 1):
         if entry["id"] in seen:
-            raise SourceError(GLOSSARY_NAME, line, f"entry id '{entry['id']}' is used twice")
+            raise SourceError(GLOSSARY_NAME, entry.line, f"[{index}].id: '{entry['id']}' is used twice")
         seen.add(entry["id"])
-        terms.append(Term(str(entry["id"]), str(entry["term"]), str(entry["en"]),
-                          tuple(str(m) for m in entry["match"]), str(entry["definition"]).strip(),
-                          str(entry["question"]), line))
+        terms.append(Term(entry["id"], entry["term"], entry["en"], tuple(entry["match"]),
+                          entry["definition"].strip(), entry["question"], entry.line))
     return terms
 
 
@@ -217,7 +203,7 @@ def overlapping(a: Question, b: Question) -> bool:
 
 
 def pick_related(index: int, questions: list[Question], scores: list[float],
-                 page_of: dict[int, str]) -> list[int]:
+                 page_of: dict[str, str]) -> list[int]:
     """3–5 most similar other questions, best first; at least one from another page when any is similar."""
     order = sorted((i for i in range(len(questions)) if i != index), key=lambda i: (-scores[i], i))
     best = scores[order[0]] if order else 0.0
@@ -225,15 +211,15 @@ def pick_related(index: int, questions: list[Question], scores: list[float],
     for candidate in order[MIN_RELATED:MAX_RELATED]:
         if scores[candidate] >= best * RELATED_RELATIVE_FLOOR:
             chosen.append(candidate)
-    if all(page_of[id(questions[i])] == page_of[id(questions[index])] for i in chosen):
-        elsewhere = next((i for i in order if page_of[id(questions[i])] != page_of[id(questions[index])]
+    if all(page_of[questions[i].anchor] == page_of[questions[index].anchor] for i in chosen):
+        elsewhere = next((i for i in order if page_of[questions[i].anchor] != page_of[questions[index].anchor]
                           and scores[i] > 0), None)
         if elsewhere is not None:
             chosen = chosen[:-1] + [elsewhere] if len(chosen) >= MAX_RELATED else chosen + [elsewhere]
     return chosen
 
 
-def link_questions(questions: list[Question], page_of: dict[int, str], glossary: list[Term]) -> Links:
+def link_questions(questions: list[Question], page_of: dict[str, str], glossary: list[Term]) -> Links:
     """Find each question's glossary terms and its related questions (deterministic)."""
     links = Links(glossary)
     term_lists = [terms_in(q.title + "\n" + plain_text(q.source_body), glossary) for q in questions]
@@ -243,7 +229,7 @@ def link_questions(questions: list[Question], page_of: dict[int, str], glossary:
         for word, weight in vector.items():
             postings.setdefault(word, []).append((position, weight))
     for index, question in enumerate(questions):
-        links.terms[id(question)] = term_lists[index]
+        links.terms[question.anchor] = term_lists[index]
         # Cosine through the inverted index: only questions sharing a word are visited.
         scores = [0.0] * len(questions)
         for word, weight in vecs[index].items():
@@ -256,7 +242,7 @@ def link_questions(questions: list[Question], page_of: dict[int, str], glossary:
         for copy in copies:
             if copy not in chosen:
                 chosen = [copy] + chosen[:MAX_RELATED - 1]
-        links.related[id(question)] = [
+        links.related[question.anchor] = [
             Related(questions[i], round(scores[i], 4), i in copies)
             for i in sorted(chosen, key=lambda i: (i not in copies, -scores[i], i))]
     return links

@@ -6,72 +6,16 @@ from dataclasses import dataclass, field
 
 import yaml
 
-# libyaml's parser, when PyYAML was built with it, reads the data files about ten times faster.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def load_yaml(text: str):
-    """Parse YAML like yaml.safe_load; raises yaml.YAMLError with the position of a mistake."""
-    return yaml.load(text, Loader=_YAML_LOADER)
-
-
 class LinedDict(dict):
-    """A YAML mapping that remembers the 1-based line it starts on."""
+    """A mapping read from a data file that remembers the 1-based line it starts on."""
 
     line = 1
 
 
 class LinedList(list):
-    """A YAML list that remembers the 1-based line it starts on."""
+    """A list read from a data file that remembers the 1-based line it starts on."""
 
     line = 1
-
-
-class _LinedLoader(yaml.SafeLoader):
-    """SafeLoader whose mappings and lists carry their line, so errors can name it."""
-
-
-def _lined_mapping(loader, node):
-    value = LinedDict(loader.construct_mapping(node, deep=True))
-    value.line = node.start_mark.line + 1
-    return value
-
-
-def _lined_sequence(loader, node):
-    value = LinedList(loader.construct_sequence(node, deep=True))
-    value.line = node.start_mark.line + 1
-    return value
-
-
-_LinedLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _lined_mapping)
-_LinedLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _lined_sequence)
-
-
-def load_yaml_lined(text: str):
-    """Parse YAML like load_yaml; mappings and lists carry `.line` (where they start)."""
-    return yaml.load(text, Loader=_LinedLoader)
-
-
-def line_of(value, default: int = 1) -> int:
-    """The line a YAML mapping or list starts on, if it knows it."""
-    return getattr(value, "line", default)
-
-
-def item_lines(text: str) -> list[int]:
-    """The 1-based line where each item of a YAML file's top-level list starts (empty if none)."""
-    try:
-        node = yaml.compose(text, Loader=_YAML_LOADER)
-    except yaml.YAMLError:
-        return []
-    if not isinstance(node, yaml.SequenceNode):
-        return []
-    return [item.start_mark.line + 1 for item in node.value]
-
-
-def entry_line(text: str, index: int) -> int:
-    """The 1-based line where the index-th item of a YAML file's top-level list starts (1 if unknown)."""
-    lines = item_lines(text)
-    return lines[index] if index < len(lines) else 1
 
 
 def yaml_error_line(error: yaml.YAMLError) -> int:

@@ -61,12 +61,12 @@ def link_list(css_class: str, heading_html: str, items: list[str]) -> str:
 
 def related_block(question: Question, corpus: Corpus, edition: Edition = ZH) -> str:
     """The 'related questions' list under an answer."""
-    if corpus.links is None or not corpus.links.related.get(id(question)):
+    if corpus.links is None or not corpus.links.related.get(question.anchor):
         return ""
     here = corpus.page_of(question)
     items = [question_link(related.question, corpus, edition, here)
              + (f' <span class="qa-overlap">{edition.string("overlap")}</span>' if related.overlapping else "")
-             for related in corpus.links.related[id(question)]]
+             for related in corpus.links.related[question.anchor]]
     return link_list("qa-related", f"<strong>{edition.string('related')}</strong>", items)
 
 
@@ -188,7 +188,7 @@ def render_glossary(corpus: Corpus, edition: Edition = ZH) -> str:
     links = corpus.links
     users: dict[str, list[Question]] = {term.id: [] for term in links.glossary}
     for question in corpus.questions:
-        for term in links.terms.get(id(question), []):
+        for term in links.terms.get(question.anchor, []):
             users[term.id].append(question)
     title = edition.string("glossary")
     lines = [*front_matter(title), f"# {markdown_text(title)}", "",
@@ -217,7 +217,7 @@ def link_terms(page_html: str, links, page: Page, edition: Edition = ZH) -> str:
         return page_html
     wanted = {}
     for question in page.questions:
-        for term in links.terms.get(id(question), []):
+        for term in links.terms.get(question.anchor, []):
             wanted.setdefault(term.id, term)
     if edition.is_english:
         wanted = {key: term.english_term() for key, term in wanted.items()}

@@ -56,10 +56,12 @@ def test_a_long_part_continues_on_its_second_page(split_from, expected, reported
 
 
 @pytest.mark.parametrize("rule, message", [
-    ('{match: "生成", page: generation, split: {page: more}}', "split: 'from' must be a str"),
-    ('{match: "生成", page: generation, split: {from: "", page: more}}', "'from' must not be empty"),
-    ('{match: "生成", page: generation, split: {from: "扩散"}}', "split: 'page' must be a str"),
-    ('{match: "生成"}', "'page' must be a str"),
+    ('{match: "生成", page: generation, split: {page: more}}', r"sources\[1\].parts\[1\].split lacks from"),
+    ('{match: "生成", page: generation, split: {from: "", page: more}}', r"split.from must not be empty"),
+    ('{match: "生成", page: generation, split: {from: "扩散"}}', r"split lacks page"),
+    ('{match: "生成"}', r"parts\[1\] lacks page"),
+    ('{match: "生成", page: generation, pages: more}', "pages: unknown field; expected one of: match, page, split"),
+    ('{match: [生成], page: generation}', r"parts\[1\].match must be text, not a list"),
 ])
 def test_bad_rules_are_refused_with_the_place(rule, message):
     text = f"sources:\n  - file: core.md\n    parts:\n      - {rule}\nsections: []\n"

@@ -93,9 +93,9 @@ def test_traditional_edition_shows_no_term_the_phrase_table_corrects(site_build,
 
 
 @pytest.mark.parametrize("table, line_hint", [
-    ("- {opencc: 引數}", "entry 1 needs"),
-    ("opencc: 引數", "expected a list"),
-    ("- [unclosed", "cannot read"),
+    ("- {opencc: 引數}", "[1] lacks use, why"),
+    ("opencc: 引數", "the file must be a list"),
+    ("- [unclosed", "not valid YAML"),
 ])
 def test_a_bad_phrase_table_names_the_file(table, line_hint):
     with pytest.raises(SourceError) as error:

@@ -6,6 +6,8 @@ from collections import deque
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlparse
 
+from types import SimpleNamespace
+
 import pytest
 from bs4 import BeautifulSoup
 
@@ -50,16 +52,16 @@ def test_every_question_has_three_to_five_related_links_never_itself(site_build,
 
 def test_related_links_reach_across_pages_and_files(corpus):
     related = corpus.links.related
-    crossing_pages = sum(1 for q in corpus.questions for r in related[id(q)]
+    crossing_pages = sum(1 for q in corpus.questions for r in related[q.anchor]
                          if corpus.page_of(r.question) is not corpus.page_of(q))
-    crossing_files = sum(1 for q in corpus.questions for r in related[id(q)] if r.question.source != q.source)
-    total = sum(len(related[id(q)]) for q in corpus.questions)
+    crossing_files = sum(1 for q in corpus.questions for r in related[q.anchor] if r.question.source != q.source)
+    total = sum(len(related[q.anchor]) for q in corpus.questions)
     print(f"\nrelated links: {total}; across pages: {crossing_pages}; across files: {crossing_files}")
     assert crossing_pages >= len(corpus.questions) // 2 and crossing_files > 0
 
 
 def stand_ins(count: int) -> list:
-    return [object() for _ in range(count)]
+    return [SimpleNamespace(anchor=f"q{index}") for index in range(count)]
 
 
 # Scores of the other questions (index 0 is the question itself) and the page each one is on.
@@ -76,7 +78,7 @@ def stand_ins(count: int) -> list:
 ])
 def test_pick_related(scores, pages, chosen):
     questions = stand_ins(len(scores))
-    page_of = {id(question): page for question, page in zip(questions, pages)}
+    page_of = {question.anchor: page for question, page in zip(questions, pages)}
     assert pick_related(0, questions, scores, page_of) == chosen
 
 
@@ -85,9 +87,9 @@ def test_near_copy_answers_are_linked_and_marked(corpus):
             or q.title.startswith("U-ViT模型在视频生成中的时间依赖性")]
     assert len(uvit) == 2 and overlapping(*uvit)
     first, second = uvit
-    marks = {r.question.anchor: r.overlapping for r in corpus.links.related[id(first)]}
+    marks = {r.question.anchor: r.overlapping for r in corpus.links.related[first.anchor]}
     assert marks.get(second.anchor) is True
-    marks = {r.question.anchor: r.overlapping for r in corpus.links.related[id(second)]}
+    marks = {r.question.anchor: r.overlapping for r in corpus.links.related[second.anchor]}
     assert marks.get(first.anchor) is True
 
 
@@ -120,11 +122,11 @@ def test_glossary_has_forty_terms_with_definitions_and_uses(site_build, corpus):
         definition = entry.find_next("p")
         assert definition.get_text(strip=True).endswith("。"), entry["id"]
     used = [term for term in corpus.links.glossary
-            if any(term in corpus.links.terms[id(q)] for q in corpus.questions)]
+            if any(term in corpus.links.terms[q.anchor] for q in corpus.questions)]
     assert len(used) >= MIN_GLOSSARY
     for term in used:
         uses = glossary.find("h2", id=term.id).find_next(class_="qa-term-uses")
-        expected = sum(1 for q in corpus.questions if term in corpus.links.terms[id(q)])
+        expected = sum(1 for q in corpus.questions if term in corpus.links.terms[q.anchor])
         assert len(uses.find_all("a")) == expected, term.id
 
 

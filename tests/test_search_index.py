@@ -148,11 +148,11 @@ GLOSSARY = """# comment
 
 
 @pytest.mark.parametrize("text, line, message", [
-    (GLOSSARY, 8, "entry 2 lacks question"),
-    (GLOSSARY.replace("match: [FVD]", "match: FVD"), 2, "match must be a list"),
+    (GLOSSARY, 8, r"\[2\] lacks question"),
+    (GLOSSARY.replace("match: [FVD]", "match: FVD"), 5, r"\[1\].match must be a list"),
     (GLOSSARY.replace("- id: lora", "- id: fvd") + "  question: q2\n", 8, "used twice"),
-    ("- [a, b]\n", 1, "not a mapping"),
-    ("id: x\n", 1, "expected a list"),
+    ("- [a, b]\n", 1, r"\[1\] must be a mapping of fields"),
+    ("id: x\n", 1, "the file must be a list"),
 ])
 def test_glossary_errors_name_the_entry_line(text, line, message):
     with pytest.raises(SourceError, match=message) as error:

@@ -1,0 +1,175 @@
+"""The state of a build, kept across editions and `mkdocs serve` rebuilds, and the steps that use it.
+
+mkdocs-static-i18n builds the editions one after another in one process, and `mkdocs serve`
+rebuilds in the same process: everything here is keyed by the content it was made from.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import qa_cache
+import qa_i18n
+import qa_output
+import qa_render
+import qa_search
+import qa_search_index
+import qa_search_worker
+from qa_inputs import build_site_corpus, read_inputs
+from qa_math import render_math
+from qa_model import SourceError
+from qa_pipeline import Corpus, SourceErrors
+
+log = logging.getLogger("mkdocs.hooks.qa")
+
+
+class BuildError(Exception):
+    """Input that cannot become a correct site; the message names the file and line."""
+
+
+@dataclass
+class Build:
+    """One project's build state; the entry hook holds one for the life of the process."""
+
+    corpus: Corpus | None = None
+    corpus_key: str = ""
+    reported: set[str] = field(default_factory=set)
+    docs_dir: Path = Path("docs")
+    figures_dir: Path = Path("imgs")
+    generated: dict[str, str] = field(default_factory=dict)
+    generated_key: tuple = ()
+    segmenter: qa_cache.SegmenterCache | None = None
+    dictionaries: dict[str, str] = field(default_factory=dict)
+    variants: dict[str, dict] = field(default_factory=dict)
+    variants_key: tuple = ()
+    not_found: dict[str, str] = field(default_factory=dict)
+    timing: dict[str, list] = field(default_factory=dict)
+    site_key: str = ""
+    site_key_for: object = None
+    templates: qa_cache.TemplateCache = field(default_factory=qa_cache.TemplateCache)
+    renders: qa_cache.RenderCache = field(default_factory=qa_cache.RenderCache)
+
+    # --- read, normalize, link ------------------------------------------------------------------
+    def load(self, docs_dir: Path, figures_dir: Path) -> Corpus:
+        """Build the corpus once per distinct input, reporting its changes once at INFO."""
+        self.docs_dir, self.figures_dir = docs_dir, figures_dir
+        inputs = read_inputs(docs_dir, figures_dir)
+        key = inputs.digest
+        if key != self.corpus_key:
+            try:
+                self.corpus = build_site_corpus(inputs)
+            except SourceErrors as errors:
+                raise BuildError("source files cannot be built:\n  " +
+                                 "\n  ".join(str(e) for e in errors.errors)) from None
+            except SourceError as error:
+                raise BuildError(f"source files cannot be built:\n  {error}") from None
+            self.corpus_key = key
+        if key not in self.reported:
+            self.reported.add(key)
+            self.report(self.corpus)
+        return self.corpus
+
+    @staticmethod
+    def report(corpus: Corpus) -> None:
+        for change in corpus.changes:
+            log.info("%s", change)
+        log.info("content: %d questions in the sources, %d on the site, %d changes "
+                 "(see topics/content-report/)", corpus.found, len(corpus.questions), len(corpus.changes))
+        titled, answered, total = corpus.translated
+        log.info("English edition: %d/%d titles and %d/%d answers translated", titled, total, answered, total)
+
+    def start_edition(self, code: str) -> None:
+        """Note the time, make jieba segment for the edition; the first edition forgets old caches."""
+        self.timing[code] = [time.perf_counter(), None]
+        self.use_search_dictionary(code)
+        if code == qa_i18n.DEFAULT:
+            self.segmenter.new_build()
+            self.renders.new_build()
+
+    def use_search_dictionary(self, code: str = qa_i18n.DEFAULT) -> None:
+        """Make jieba, which Material's search plugin segments Han text with, use the short-word list
+        (in Traditional characters for the 繁體 edition)."""
+        try:
+            import jieba
+        except ImportError:
+            raise BuildError("jieba is not installed: the search index would not segment Chinese text. "
+                             "Run: pip install -r requirements.txt") from None
+        if self.segmenter is None:
+            self.segmenter = qa_cache.SegmenterCache(jieba)
+        self.segmenter.install()
+        variant = qa_i18n.TRADITIONAL if code == qa_i18n.TRADITIONAL else qa_i18n.DEFAULT
+        if variant not in self.dictionaries or not Path(self.dictionaries[variant]).exists():
+            if variant == qa_i18n.TRADITIONAL:
+                path = qa_search.search_dictionary(jieba, variant, qa_i18n.traditional_converter().convert)
+            else:
+                path = qa_search.search_dictionary(jieba)
+            self.dictionaries[variant] = str(path)
+        self.segmenter.use_dictionary(self.dictionaries[variant])
+
+    # --- render ---------------------------------------------------------------------------------
+    def write_pages(self) -> None:
+        """Every edition's generated pages under docs/topics/ (and the 繁體 home page)."""
+        home_page = (self.docs_dir / "index.md").read_text("utf-8")
+        key = (self.corpus_key, home_page)
+        if self.generated_key != key:  # each edition's build asks; the pages are the same for all
+            self.generated_key, self.generated = key, qa_output.generated_pages(self.corpus, home_page)
+        qa_output.write_generated_pages(self.docs_dir, self.generated)
+
+    def cache_rendering(self, page, config, files, code: str) -> None:
+        """Route the page's Markdown rendering, which MkDocs runs next, through the render cache."""
+        if self.site_key_for is not files:
+            self.site_key_for, self.site_key = files, qa_cache.site_key(config, files, code)
+        render = page.render
+        page.render = lambda config, files: self.renders.render(page, config, files, self.site_key, render)
+
+    def finish_content(self, html: str, src_uri: str, edition: qa_i18n.Edition) -> str:
+        """Fold subheadings and link terms on topic pages, then formulas to MathML; raises MathError."""
+        topic = qa_output.topic_of(self.corpus, src_uri)
+        if topic is not None:
+            html = qa_render.fold_subheadings(html)
+            html = qa_render.link_terms(html, self.corpus.links, topic, edition)
+        return render_math(html)[0]
+
+    def end_template(self, template_name: str, output: str, code: str) -> None:
+        """Keep each edition's 404 page; the last template ends an edition's build time."""
+        if template_name == qa_output.NOT_FOUND:
+            self.not_found[code] = output
+        if code in self.timing:
+            self.timing[code][1] = time.perf_counter()
+
+    # --- check the output -----------------------------------------------------------------------
+    def finish_site(self, site: Path, site_url: str, split_index: bool) -> None:
+        """404 pages, anchor map and search indexes per edition; then the timing line."""
+        qa_output.write_not_found_pages(site, self.not_found, site_url)
+        qa_output.write_anchor_pages(site, self.corpus)
+        if split_index:
+            qa_i18n.split_search_index(site / qa_output.SEARCH_INDEX, {
+                code: site / code / qa_output.SEARCH_INDEX for code in qa_i18n.EDITIONS if code != qa_i18n.DEFAULT})
+        self.finish_search(site)
+        times = {code: end - start for code, (start, end) in self.timing.items() if end}
+        log.info("build time per edition: %s", ", ".join(f"{code} {seconds:.2f} s" for code, seconds in times.items()))
+        self.timing = {}
+
+    def finish_search(self, site: Path) -> None:
+        """Each edition's index holds its questions, their names and the variant table; the theme's
+        search scripts get their fixes (a theme whose code changed fails the build here)."""
+        paths = qa_output.search_index_paths(site)
+        key = (self.corpus_key, tuple(paths))
+        if self.variants_key != key:  # the tables depend on the corpus (and the editions built) only
+            self.variants, self.variants_key = qa_search_index.variant_tables(self.corpus, paths), key
+        counts = {}
+        for code, path in paths.items():
+            self.use_search_dictionary(code)
+            index = qa_search_index.edition_index(json.loads(path.read_text(encoding="utf-8")), self.corpus, code,
+                                                  self.segmenter.cut, self.variants[code])
+            path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+            counts[code] = len(index["docs"])
+        log.info("search index entries per edition: %s", counts)
+        try:
+            qa_search_worker.patch_site(site)
+        except qa_search_worker.PatchError as error:
+            raise BuildError(str(error)) from None

@@ -1,0 +1,149 @@
+"""Steps 4 and 5 around MkDocs: the generated pages it renders, the edits of what it renders, and the
+site-level files written after it (per-edition 404 pages, anchor map, search indexes)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import qa_i18n
+import qa_render
+import qa_sanitize
+from qa_inputs import DATA_DIR, SOURCES_DIR
+from qa_link import GLOSSARY_NAME
+from qa_pipeline import Corpus, Page
+
+GENERATED_DIR = "topics"
+SECTIONS_MARKER = "<!-- qa:sections -->"
+SEARCH_INDEX = "search/search_index.json"
+NOT_FOUND = "404.html"
+ANCHOR_PAGES = "anchors.json"
+REPORT_PAGE = f"{GENERATED_DIR}/content-report.md"
+
+
+def generated_pages(corpus: Corpus, home_page: str) -> dict[str, str]:
+    """Every edition's generated pages (and the 繁體 home page) by path under docs/."""
+    wanted: dict[str, str] = {}
+    for edition in corpus.editions.values():
+        wanted[edition.file_name(REPORT_PAGE)] = qa_render.render_report(corpus, edition)
+        for page in corpus.pages:
+            wanted[edition.file_name(qa_render.page_path(page))] = qa_render.render_page(page, corpus, edition)
+        wanted[edition.file_name(f"{GENERATED_DIR}/{qa_render.GLOSSARY_PAGE}.md")] = \
+            qa_render.render_glossary(corpus, edition)
+    traditional = corpus.editions[qa_i18n.TRADITIONAL]
+    wanted[traditional.file_name("index.md")] = traditional.convert_page(home_page)
+    return wanted
+
+
+def write_generated_pages(docs_dir: Path, wanted: dict[str, str]) -> None:
+    """Write the pages that differ (so `mkdocs serve` does not rebuild forever) and remove stale ones."""
+    for name, text in wanted.items():
+        path = docs_dir / name
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+    for stale in (docs_dir / GENERATED_DIR).glob("*.md"):
+        if f"{GENERATED_DIR}/{stale.name}" not in wanted:
+            stale.unlink()
+
+
+def generated_paths(docs_dir: Path) -> set[Path]:
+    """What `mkdocs serve` must not watch: the pages written above."""
+    return {docs_dir / GENERATED_DIR, docs_dir / qa_i18n.Edition(qa_i18n.TRADITIONAL).file_name("index.md")}
+
+
+def base_path(src_uri: str) -> str:
+    """'topics/x.en.md' -> 'topics/x.md': the page a translated file stands for."""
+    for code in qa_i18n.EDITIONS:
+        suffix = f".{code}.md"
+        if src_uri.endswith(suffix):
+            return src_uri[: -len(suffix)] + ".md"
+    return src_uri
+
+
+def topic_of(corpus: Corpus, src_uri: str) -> Page | None:
+    """The topic page a built file (of any edition) renders, if it is one."""
+    path = base_path(src_uri)
+    return next((p for p in corpus.pages if qa_render.page_path(p) == path), None)
+
+
+def edit_url(corpus: Corpus, src_uri: str, url: str) -> str | None:
+    """A generated page's edit link points at the file it is built from: a topic page at its main
+    source, the glossary at its data file; other generated pages get none."""
+    if not url.endswith(src_uri):
+        return url
+    base = url[: -len(src_uri)]
+    topic = topic_of(corpus, src_uri)
+    if topic is not None and topic.sources:
+        return f"{base}{SOURCES_DIR}/{topic.sources[0]}"
+    if base_path(src_uri) == f"{GENERATED_DIR}/{qa_render.GLOSSARY_PAGE}.md":
+        return f"{base}{DATA_DIR}/{GLOSSARY_NAME}"
+    return None
+
+
+def formula_location(corpus: Corpus, tex: str, src_uri: str) -> str:
+    """The source file and line of a formula on a page, for error messages."""
+    topic = topic_of(corpus, src_uri)
+    if topic is None:
+        return src_uri
+    for question in topic.questions:
+        for offset, line in enumerate(question.source_body.split("\n")):
+            if tex.strip() and tex.strip() in line:
+                return f"{question.source}:{question.body_line + offset}"
+    return f"{topic.sources[0]}:{topic.questions[0].line if topic.questions else 1}"
+
+
+def clean_outline(items) -> None:
+    """The page outline's titles come from headings, which hold source text: sanitize them too."""
+    for item in items or ():
+        item.title = qa_sanitize.clean_inline(item.title)
+        clean_outline(item.children)
+
+
+# Material's script fetches sitemap.xml next to every <link rel="alternate"> in the head; with
+# page-level alternates those fetches all fail. The sitemap carries the hreflang alternates instead.
+HEAD_ALTERNATE = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
+SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
+LIGHTBOX_SCRIPT = re.compile(r'<script src="[^"]*glightbox\.min\.js"></script>')
+LIGHTBOX_INIT = '<script id="init-glightbox">'
+
+
+def tidy_page(output: str, search_label: str) -> str:
+    """Drop head alternates (kept in the sitemap), name the search dialog for screen readers, and
+    load the lightbox script just before its use at the end of the body instead of blocking the head."""
+    output = HEAD_ALTERNATE.sub("", output)
+    script = LIGHTBOX_SCRIPT.search(output)
+    if script and LIGHTBOX_INIT in output:
+        output = output.replace(script.group(0), "", 1).replace(LIGHTBOX_INIT, script.group(0) + LIGHTBOX_INIT, 1)
+    return output.replace(SEARCH_DIALOG, SEARCH_DIALOG[:-1] + f' aria-label="{search_label}">', 1)
+
+
+def edition_folder(site: Path, code: str) -> Path:
+    return site if code == qa_i18n.DEFAULT else site / code
+
+
+def write_not_found_pages(site: Path, pages: dict[str, str], site_url: str) -> None:
+    """Each edition's 404 page in its own folder (every edition renders it to the site root)."""
+    for code, output in pages.items():
+        target = edition_folder(site, code) / NOT_FOUND
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if code == qa_i18n.DEFAULT:
+            output = qa_i18n.redirecting_404(output, site_url)
+        target.write_text(output, encoding="utf-8")
+
+
+def write_anchor_pages(site: Path, corpus: Corpus) -> None:
+    """Write, into each edition's folder, which page holds each question anchor: a link to a
+    question that has since moved to another page is sent on by the script in overrides/main.html."""
+    data = json.dumps(qa_render.anchor_pages(corpus), ensure_ascii=False, separators=(",", ":"))
+    for code in qa_i18n.EDITIONS:
+        folder = edition_folder(site, code)
+        if folder.is_dir():
+            (folder / ANCHOR_PAGES).write_text(data, encoding="utf-8")
+
+
+def search_index_paths(site: Path) -> dict[str, Path]:
+    """Each built edition's search index."""
+    paths = {code: edition_folder(site, code) / SEARCH_INDEX for code in qa_i18n.EDITIONS}
+    return {code: path for code, path in paths.items() if path.exists()}
