@@ -21,20 +21,20 @@ ENGLISH = "en"
 EDITIONS = (DEFAULT, TRADITIONAL, ENGLISH)
 SITE_FILE = "site.yml"
 
-CHINESE_STRINGS = {
-    "related": "相关问题", "overlap": "内容高度重叠", "glossary": "术语表", "report": "内容报告",
-    "about": "关于", "home": "首页", "questions": "{count} 题",
-    "glossary_intro": "AI 视频面试中反复出现的 {count} 个关键术语，每条一句话定义，并列出用到它的题目。"
-                      "答案中术语第一次出现时链接到这里，鼠标悬停可看定义。",
-    "used_in": "出现在 {count} 道题中：", "english": "英文",
-    "permalink_title": "链接到这道题", "palette_dark": "切换到深色模式", "palette_light": "切换到浅色模式",
-    "copyright": "题目与解答来自社区整理的 AI 视频面试题集；本站的插图与整理代码属于本项目。",
-    "search_label": "搜索",
-    "not_found_title": "找不到这个页面", "not_found_before": "这个网址不存在（或已移动）。试试右上角的搜索，或从",
-    "not_found_link": "首页", "not_found_after": "开始。",
-    # Material's search count; '#' is the theme's placeholder for the number of results.
-    "search_one": "找到 1 道题", "search_other": "找到 # 道题", "search_none": "没有找到符合条件的题目",
-}
+STRINGS_FILE = Path(__file__).resolve().parent.parent / "docs" / "data" / "strings.yml"
+STRINGS_SHAPE = {ANY: TEXT}
+
+
+def strings_bytes() -> bytes:
+    """The 简体 interface text as stored: part of what the site is built from."""
+    return STRINGS_FILE.read_bytes()
+
+
+@lru_cache(maxsize=4)
+def chinese_strings(data: bytes | None = None) -> dict[str, str]:
+    """The 简体 interface strings (data/strings.yml), checked against their shape."""
+    return parse_data(strings_bytes() if data is None else data, "data/strings.yml", STRINGS_SHAPE)
+
 
 # Text OpenCC must not touch: heading ids, link targets, HTML tags and their attributes, and
 # the front matter at the top of a page (whose title is converted on its own).
@@ -125,8 +125,6 @@ class English:
     site: dict
     questions: dict[str, Translation] = field(default_factory=dict)
 
-    def string(self, key: str) -> str:
-        return self.site.get("strings", {}).get(key, CHINESE_STRINGS.get(key, key))
 
 
 TRANSLATIONS_SHAPE = [{"id": TEXT, "title": TEXT, "answer?": OPTIONAL_TEXT, "source?": OPTIONAL_TEXT}]
@@ -166,6 +164,11 @@ class Edition:
     english: English | None = None
     convert_answer: object = None  # callable(answer, question) -> Markdown for Python-Markdown
     notices: dict[str, str] = field(default_factory=dict)
+    strings: dict[str, str] = field(default_factory=dict)  # interface text; the 简体 file's by default
+
+    def __post_init__(self) -> None:
+        chinese = self.strings or chinese_strings()
+        self.strings = {**chinese, **self.english.site.get("strings", {})} if self.is_english else chinese
 
     @property
     def is_english(self) -> bool:
@@ -173,11 +176,9 @@ class Edition:
 
     def string(self, key: str, **values) -> str:
         """Interface text; with count=1, the key's singular form ('<key>_one') where the edition has one."""
-        table = self.english.site.get("strings", {}) if self.is_english else CHINESE_STRINGS
-        if values.get("count") == 1 and f"{key}_one" in table:
+        if values.get("count") == 1 and f"{key}_one" in self.strings:
             key = f"{key}_one"
-        text = self.english.string(key) if self.is_english else CHINESE_STRINGS.get(key, key)
-        return text.format(**values)
+        return self.strings.get(key, key).format(**values)
 
     def translation(self, question: Question) -> Translation | None:
         return self.english.questions.get(question.anchor) if self.is_english else None

@@ -34,6 +34,7 @@ class Inputs:
     drawings: dict[str, bytes]
     english: dict[str, bytes]
     phrases: bytes
+    strings: bytes
 
     @property
     def digest(self) -> str:
@@ -42,13 +43,13 @@ class Inputs:
         for group in (self.sources, self.english, self.drawings):
             for name, data in sorted(group.items()):
                 digest.update(name.encode() + b"\0" + data + b"\0")
-        for data in (self.catalog, self.glossary, self.formulas, self.phrases):
+        for data in (self.catalog, self.glossary, self.formulas, self.phrases, self.strings):
             digest.update(data + b"\0")
         return digest.hexdigest()
 
 
 def read_inputs(docs_dir: Path, figures_dir: Path) -> Inputs:
-    """Sources, catalog, glossary, formulas, drawings, the English edition's files and the phrase table."""
+    """Sources, catalog, glossary, formulas, drawings, the English edition's files, phrase table and strings."""
     sources_dir = docs_dir / SOURCES_DIR
     english_dir = docs_dir / DATA_DIR / ENGLISH_DIR
     formulas_path = figures_dir / FORMULAS_FILE
@@ -61,6 +62,7 @@ def read_inputs(docs_dir: Path, figures_dir: Path) -> Inputs:
                   if p.suffix.lower() in FIGURE_SUFFIXES} if figures_dir.is_dir() else {},
         english={p.name: p.read_bytes() for p in sorted(english_dir.glob("*.yml"))} if english_dir.is_dir() else {},
         phrases=qa_i18n.phrases_bytes(),
+        strings=qa_i18n.strings_bytes(),
     )
 
 
@@ -92,23 +94,25 @@ def load_figures(formulas: bytes, drawings: dict[str, bytes]) -> Figures:
 def build_site_corpus(inputs: Inputs) -> Corpus:
     """Read, normalize and link the sources, with the three editions; raises SourceError(s)."""
     figures = load_figures(inputs.formulas, inputs.drawings)
-    corpus = build_corpus(inputs.sources, parse_catalog(inputs.catalog.decode("utf-8")), figures)
+    strings = qa_i18n.chinese_strings(inputs.strings)
+    corpus = build_corpus(inputs.sources, parse_catalog(inputs.catalog.decode("utf-8")), figures,
+                          strings["other_section"])
     page_of = {q.anchor: page.spec.id for page in corpus.pages for q in page.questions}
     corpus.links = link_questions(corpus.questions, page_of, parse_glossary(inputs.glossary.decode("utf-8")))
     corpus.changes += check_defining_questions(corpus.links.glossary, {q.anchor for q in corpus.questions})
-    corpus.editions = make_editions(qa_i18n.load_english(inputs.english), figures)
+    corpus.editions = make_editions(qa_i18n.load_english(inputs.english), figures, strings)
     report_translations(corpus)
     return corpus
 
 
-def make_editions(english: qa_i18n.English, figures: Figures) -> dict[str, qa_i18n.Edition]:
+def make_editions(english: qa_i18n.English, figures: Figures, strings: dict[str, str]) -> dict[str, qa_i18n.Edition]:
     """The three editions; English answers go through the same Markdown rewrite as the sources."""
     captions = english.site.get("figures", {})
 
     def convert(answer: str, question) -> str:
         return convert_body(answer, f"data/en/{english.questions[question.anchor].file}", 1, figures, captions)[0]
 
-    return {code: qa_i18n.Edition(code, english if code == qa_i18n.ENGLISH else None, convert)
+    return {code: qa_i18n.Edition(code, english if code == qa_i18n.ENGLISH else None, convert, strings=strings)
             for code in qa_i18n.EDITIONS}
 
 

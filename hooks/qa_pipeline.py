@@ -182,11 +182,12 @@ def split_part(part: Part, rule: PartRule | None) -> tuple[list[tuple[Part, str 
     return [(part, rule.page), (rest, rule.split_page)], []
 
 
-def place_parts(catalog: Catalog, parts: list[Part]) -> tuple[list[Page], list[Change]]:
-    """Put each part on its catalog page, in section order; a part with no rule gets its own page."""
+def place_parts(catalog: Catalog, parts: list[Part], other_section: str) -> tuple[list[Page], list[Change]]:
+    """Put each part on its catalog page, in section order; a part with no rule gets its own page
+    in a last section titled `other_section`."""
     pages = {p.id: Page(p) for s in catalog.sections for p in s.pages}
     changes = []
-    extra = SectionSpec("其他", "")
+    extra = SectionSpec(other_section, "")
     placed: list[tuple[Part, str | None]] = []
     for part in parts:
         rule = catalog.rule_for_part(part.source, part.title)
@@ -215,7 +216,7 @@ def place_parts(catalog: Catalog, parts: list[Part]) -> tuple[list[Page], list[C
     return kept, changes
 
 
-def build_corpus(sources: dict[str, bytes], catalog: Catalog, figures: Figures) -> Corpus:
+def build_corpus(sources: dict[str, bytes], catalog: Catalog, figures: Figures, other_section: str) -> Corpus:
     """Read, normalize and place every question of every source file listed in the catalog."""
     changes: list[Change] = []
     parts: list[Part] = []
@@ -254,7 +255,7 @@ def build_corpus(sources: dict[str, bytes], catalog: Catalog, figures: Figures) 
         if part.intro:
             part.intro, found = convert_body(part.intro, part.source, part.intro_line, figures)
             changes += found
-    pages, found = place_parts(catalog, parts)
+    pages, found = place_parts(catalog, parts, other_section)
     changes += found
     corpus = Corpus(catalog.sections, pages, changes, found_count)
     # Anchors go first to the questions of the sources listed first, whatever page they are on: a

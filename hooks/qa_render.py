@@ -16,13 +16,6 @@ ZH = Edition(DEFAULT)
 
 GENERATED_NOTE = ("<!-- Generated at build time from docs/sources/{sources}. "
                   "Edit the source file, not this page. -->")
-REPORT_KINDS = {
-    "encoding": "编码", "heading": "标题", "toc-link": "目录链接", "toc": "目录", "title": "题目标题",
-    "order": "顺序", "duplicate": "重复（已合并）", "empty": "空（未显示）", "truncated": "疑似截断",
-    "markdown": "Markdown 兼容", "anchor": "锚点", "catalog": "分页", "translation": "译文可能过时",
-}
-
-
 def page_path(page: Page) -> str:
     """Where a topic page lives under docs/."""
     return f"topics/{page.spec.id}.md"
@@ -118,34 +111,26 @@ def render_sections(corpus: Corpus, edition: Edition = ZH) -> str:
     return edition.convert_page("\n".join(blocks))
 
 
-REPORT_TEXT = {
-    "zh": {"title": "内容报告", "intro": "构建时从源文件整理本站内容。下表列出每处修正、合并、未显示的空内容和疑似截断的回答，"
-                                      "按源文件和行号排列；源文件本身保持原样。",
-           "found": "源文件中的题目", "shown": "站点上的题目（去重、去空之后）", "kind": "类别", "count": "处数",
-           "line": "行", "message": "说明"},
-    "en": {"title": "Content report", "intro": "What the build did to the source files to make this site: every "
-                                              "fix, merge, empty entry left out and answer that seems cut off, by "
-                                              "source file and line. The source files themselves stay as they are.",
-           "found": "Questions in the source files", "shown": "Questions on the site (after merging and dropping empty ones)",
-           "kind": "Kind", "count": "Count", "line": "Line", "message": "What"},
-}
-
-
 def render_report(corpus: Corpus, edition: Edition = ZH) -> str:
     """The maintainers' content report: counts, then every change by source file and line."""
-    text = REPORT_TEXT["en" if edition.is_english else "zh"]
-    kinds_text = (lambda kind: kind) if edition.is_english else (lambda kind: REPORT_KINDS.get(kind, kind))
+    def text(key: str) -> str:
+        return edition.string(f"report_{key}")
+
+    def kinds_text(kind: str) -> str:
+        return edition.strings.get(f"kind_{kind}", kind)
+
     by_source: dict[str, list[Change]] = defaultdict(list)
     for change in corpus.changes:
         by_source[change.source].append(change)
     kinds = Counter(change.kind for change in corpus.changes)
-    lines = [*front_matter(text["title"], "search:", "  exclude: true"),
-             f"# {text['title']}", "", text["intro"], "",
-             f"- {text['found']}: {corpus.found}", f"- {text['shown']}: {len(corpus.questions)}", ""]
-    lines += [f"| {text['kind']} | {text['count']} |", "| --- | --- |"]
+    title = edition.string("report")
+    lines = [*front_matter(title, "search:", "  exclude: true"),
+             f"# {title}", "", text("intro"), "",
+             f"- {text('found')}: {corpus.found}", f"- {text('shown')}: {len(corpus.questions)}", ""]
+    lines += [f"| {text('kind')} | {text('count')} |", "| --- | --- |"]
     lines += [f"| {kinds_text(kind)} | {count} |" for kind, count in sorted(kinds.items())]
     for source in sorted(by_source):
-        lines += ["", f"## {markdown_text(source)}", "", f"| {text['line']} | {text['kind']} | {text['message']} |", "| --- | --- | --- |"]
+        lines += ["", f"## {markdown_text(source)}", "", f"| {text('line')} | {text('kind')} | {text('message')} |", "| --- | --- | --- |"]
         for change in sorted(by_source[source], key=lambda c: c.line):
             message = markdown_text(change.message).replace("|", "\\|")
             lines.append(f"| {change.line} | {kinds_text(change.kind)} | {message} |")

@@ -47,7 +47,7 @@ def titles_by_page(pages) -> dict[str, list[str]]:
 def test_a_long_part_continues_on_its_second_page(split_from, expected, reported):
     parts = [part("第一章 视频生成", "什么是GAN？", "什么是VAE？", "扩散模型的去噪", "评估指标"),
              part("第二章 视频理解", "什么是CLIP？")]
-    pages, changes = place_parts(parse_catalog(CATALOG % split_from), parts)
+    pages, changes = place_parts(parse_catalog(CATALOG % split_from), parts, "其他")
     assert {k: v for k, v in titles_by_page(pages).items() if v} == expected
     assert sum(1 for c in changes if c.kind == "catalog") == reported
     # The chapter's introduction stays with its first page.

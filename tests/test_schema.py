@@ -5,7 +5,7 @@ import pytest
 from conftest import ROOT
 
 from qa_catalog import CATALOG_SHAPE
-from qa_i18n import PHRASES_SHAPE, SITE_SHAPE, TRANSLATIONS_SHAPE
+from qa_i18n import PHRASES_SHAPE, SITE_SHAPE, STRINGS_SHAPE, TRANSLATIONS_SHAPE, chinese_strings, load_english
 from qa_inputs import FORMULAS_SHAPE, load_figures
 from qa_link import GLOSSARY_SHAPE
 from qa_model import SourceError
@@ -53,6 +53,7 @@ def test_bad_data_names_the_line(text, shape, line, message):
     ("docs/data/en/site.yml", SITE_SHAPE),
     ("docs/data/en/video-understanding.yml", TRANSLATIONS_SHAPE),
     ("imgs/formulas.yml", FORMULAS_SHAPE),
+    ("docs/data/strings.yml", STRINGS_SHAPE),
 ])
 def test_the_project_data_files_fit_their_shapes(name, shape):
     assert parse_data((ROOT / name).read_bytes(), name, shape)
@@ -62,3 +63,9 @@ def test_a_bad_formula_file_names_its_line():
     with pytest.raises(SourceError) as error:
         load_figures("a: x\nb: [y]\n".encode(), {})
     assert str(error.value).startswith("imgs/formulas.yml:2: b must be text")
+
+
+def test_every_interface_string_has_an_english_form():
+    """A key missing from en/site.yml would show the 简体 string in the English edition."""
+    english = load_english({"site.yml": (ROOT / "docs/data/en/site.yml").read_bytes()}).site["strings"]
+    assert sorted(set(chinese_strings()) - set(english)) == []
