@@ -142,10 +142,13 @@ class Build:
             self.timing[code][1] = time.perf_counter()
 
     # --- check the output -----------------------------------------------------------------------
-    def finish_site(self, site: Path, site_url: str, split_index: bool) -> None:
-        """404 pages, anchor map and search indexes per edition; then the timing line."""
+    def finish_site(self, site: Path, site_url: str, site_name: str, split_index: bool) -> None:
+        """404 pages, anchor map, short links and search indexes per edition; then the timing line."""
         qa_output.write_not_found_pages(site, self.not_found, site_url)
         qa_output.write_anchor_pages(site, self.corpus)
+        short = qa_output.write_short_pages(site, self.corpus, site_url, site_name)
+        log.info("short link pages: %d", short)
+        qa_output.drop_from_sitemap(site, "/topics/content-report/")
         if split_index:
             qa_i18n.split_search_index(site / qa_output.SEARCH_INDEX, {
                 code: site / code / qa_output.SEARCH_INDEX for code in qa_i18n.EDITIONS if code != qa_i18n.DEFAULT})

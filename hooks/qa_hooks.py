@@ -16,6 +16,9 @@ from qa_build import Build, BuildError
 from qa_inputs import FIGURE_SUFFIXES, FIGURES_DIR
 from qa_math import MathError
 
+# Interface strings the reader-side scripts (docs/javascripts/) show.
+READER_SCRIPT_STRINGS = ("share", "share_copied", "share_copy_failed")
+
 # Module globals survive `mkdocs serve` rebuilds; the build keys what it keeps by content.
 build = Build()
 
@@ -64,6 +67,9 @@ def apply_interface_text(config, edition: qa_i18n.Edition) -> None:
     config.extra["search_translations"] = edition.search_translations()
     config.extra["not_found"] = edition.not_found()
     config.extra["search_label"] = edition.interface("search_label")
+    config.extra["report_link"] = edition.interface("report")
+    config.extra["report_path"] = qa_output.edition_path(edition.code, qa_output.REPORT_PAGE[:-3] + "/")
+    config.extra["qa_interface"] = {key: edition.interface(key) for key in READER_SCRIPT_STRINGS}
     config.mdx_configs.setdefault("toc", {})["permalink_title"] = edition.interface("permalink_title")
     config.copyright = edition.interface("copyright")
     for entry, key in zip(config.theme["palette"], ("palette_dark", "palette_light")):
@@ -137,7 +143,8 @@ def on_post_build(config):
     if plugin is not None and plugin.building:
         return  # an inner build of one edition; the outer build finishes the job
     try:
-        build.finish_site(Path(config.site_dir), config.site_url or "/", split_index=plugin is not None)
+        build.finish_site(Path(config.site_dir), config.site_url or "/", config.site_name,
+                          split_index=plugin is not None)
     except BuildError as error:
         raise PluginError(str(error)) from None
 

@@ -124,9 +124,12 @@ class English:
 
     site: dict
     questions: dict[str, Translation] = field(default_factory=dict)
+    figure_labels: dict[str, dict[str, str]] = field(default_factory=dict)  # drawing -> Chinese text -> English
 
 
 
+FIGURE_LABELS_FILE = "figure-labels.yml"
+FIGURE_LABELS_SHAPE = {ANY: {ANY: TEXT}}
 TRANSLATIONS_SHAPE = [{"id": TEXT, "title": TEXT, "answer?": OPTIONAL_TEXT, "source?": OPTIONAL_TEXT}]
 SITE_SHAPE = {
     "site_name?": TEXT,
@@ -142,8 +145,10 @@ SITE_SHAPE = {
 def load_english(files: dict[str, bytes]) -> English:
     """Read site.yml and every translation file of docs/data/en/ against their shapes; ids must be unique."""
     english = English(parse_data(files[SITE_FILE], f"data/en/{SITE_FILE}", SITE_SHAPE) if SITE_FILE in files else {})
+    if FIGURE_LABELS_FILE in files:
+        english.figure_labels = parse_data(files[FIGURE_LABELS_FILE], f"data/en/{FIGURE_LABELS_FILE}", FIGURE_LABELS_SHAPE)
     for name in sorted(files):
-        if name == SITE_FILE:
+        if name in (SITE_FILE, FIGURE_LABELS_FILE):
             continue
         for index, entry in enumerate(parse_data(files[name], f"data/en/{name}", TRANSLATIONS_SHAPE), 1):
             if entry["id"] in english.questions:
@@ -227,7 +232,7 @@ class Edition:
 
     def not_found(self) -> dict[str, str]:
         """The 404 page's texts: title, and the sentence around its link to the home page."""
-        return {part: self.interface(f"not_found_{part}") for part in ("title", "before", "link", "after")}
+        return {part: self.interface(f"not_found_{part}") for part in ("title", "before", "link", "after", "suggest")}
 
     def search_translations(self) -> dict[str, str]:
         """The theme's search texts this site words its own way: each result is a question."""

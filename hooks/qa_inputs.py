@@ -13,6 +13,7 @@ from qa_link import GLOSSARY_NAME, check_defining_questions, link_questions, par
 from qa_model import Change
 from qa_pipeline import Corpus, Figures, build_corpus, convert_body
 from qa_schema import ANY, TEXT, parse_data
+from qa_short_links import SHORT_LINKS_NAME, assign_short_ids
 
 SOURCES_DIR = "sources"
 DATA_DIR = "data"
@@ -21,6 +22,7 @@ FIGURES_DIR = "imgs"
 FORMULAS_FILE = "formulas.yml"
 FIGURE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg", ".webp")
 FORMULAS_SHAPE = {ANY: TEXT}
+SHORT_LINKS_SHAPE = {ANY: TEXT}
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class Inputs:
     english: dict[str, bytes]
     phrases: bytes
     strings: bytes
+    short_links: bytes
 
     @property
     def digest(self) -> str:
@@ -43,7 +46,7 @@ class Inputs:
         for group in (self.sources, self.english, self.drawings):
             for name, data in sorted(group.items()):
                 digest.update(name.encode() + b"\0" + data + b"\0")
-        for data in (self.catalog, self.glossary, self.formulas, self.phrases, self.strings):
+        for data in (self.catalog, self.glossary, self.formulas, self.phrases, self.strings, self.short_links):
             digest.update(data + b"\0")
         return digest.hexdigest()
 
@@ -53,6 +56,7 @@ def read_inputs(docs_dir: Path, figures_dir: Path) -> Inputs:
     sources_dir = docs_dir / SOURCES_DIR
     english_dir = docs_dir / DATA_DIR / ENGLISH_DIR
     formulas_path = figures_dir / FORMULAS_FILE
+    short_links = docs_dir / DATA_DIR / SHORT_LINKS_NAME
     return Inputs(
         sources={p.name: p.read_bytes() for p in sorted(sources_dir.glob("*.md"))},
         catalog=(sources_dir / CATALOG_NAME).read_bytes(),
@@ -63,6 +67,7 @@ def read_inputs(docs_dir: Path, figures_dir: Path) -> Inputs:
         english={p.name: p.read_bytes() for p in sorted(english_dir.glob("*.yml"))} if english_dir.is_dir() else {},
         phrases=qa_i18n.phrases_bytes(),
         strings=qa_i18n.strings_bytes(),
+        short_links=short_links.read_bytes() if short_links.exists() else b"",
     )
 
 
@@ -100,6 +105,9 @@ def build_site_corpus(inputs: Inputs) -> Corpus:
     page_of = {q.anchor: page.spec.id for page in corpus.pages for q in page.questions}
     corpus.links = link_questions(corpus.questions, page_of, parse_glossary(inputs.glossary.decode("utf-8")))
     corpus.changes += check_defining_questions(corpus.links.glossary, {q.anchor for q in corpus.questions})
+    corpus.recorded_short_ids = dict(parse_data(inputs.short_links, f"{DATA_DIR}/{SHORT_LINKS_NAME}", SHORT_LINKS_SHAPE))
+    corpus.short_ids, corpus.short_gone, changes = assign_short_ids(corpus.questions, corpus.recorded_short_ids)
+    corpus.changes += changes
     corpus.editions = make_editions(qa_i18n.load_english(inputs.english), figures, strings)
     report_translations(corpus)
     return corpus

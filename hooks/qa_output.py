@@ -10,6 +10,7 @@ from pathlib import Path
 import qa_i18n
 import qa_render
 import qa_sanitize
+import qa_short_links
 from qa_inputs import DATA_DIR, SOURCES_DIR
 from qa_link import GLOSSARY_NAME
 from qa_pipeline import Corpus, Page
@@ -119,6 +120,11 @@ def tidy_page(output: str, search_label: str) -> str:
     return output.replace(SEARCH_DIALOG, SEARCH_DIALOG[:-1] + f' aria-label="{search_label}">', 1)
 
 
+def edition_path(code: str, path: str) -> str:
+    """A path from the site root to a page of an edition."""
+    return path if code == qa_i18n.DEFAULT else f"{code}/{path}"
+
+
 def edition_folder(site: Path, code: str) -> Path:
     return site if code == qa_i18n.DEFAULT else site / code
 
@@ -147,3 +153,69 @@ def search_index_paths(site: Path) -> dict[str, Path]:
     """Each built edition's search index."""
     paths = {code: edition_folder(site, code) / SEARCH_INDEX for code in qa_i18n.EDITIONS}
     return {code: path for code, path in paths.items() if path.exists()}
+
+
+def short_page_texts(corpus: Corpus, edition: qa_i18n.Edition, question) -> tuple[str, str]:
+    """A question's title and the start of its answer, as the edition shows them."""
+    translation = edition.translation(question)
+    answer = translation.answer if translation and translation.answer else question.source_body
+    summary = qa_short_links.description(answer)
+    return edition.convert_page(edition.title(question)), edition.convert_page(summary)
+
+
+def write_short_pages(site: Path, corpus: Corpus, site_url: str, site_name: str) -> int:
+    """Every edition's /q/<id>/ pages, and pages for recorded ids whose question is gone; returns the count."""
+    questions = {q.anchor: q for q in corpus.questions}
+    written = 0
+    for code, edition in corpus.editions.items():
+        folder = edition_folder(site, code)
+        if not folder.is_dir():
+            continue
+        root = site_url.rstrip("/") + "/" + ("" if code == qa_i18n.DEFAULT else f"{code}/")
+        name = edition.english.site.get("site_name", site_name) if edition.is_english else edition.convert_page(site_name)
+        targets = {sid: anchor for anchor, sid in corpus.short_ids.items()} | corpus.short_gone
+        for sid, anchor in sorted(targets.items()):
+            question = questions.get(anchor)
+            if question is None:
+                path, title, summary = "", name, ""
+            else:
+                path = qa_short_links.question_path(corpus.page_of(question).spec.id, anchor)
+                title, summary = short_page_texts(corpus, edition, question)
+            page = qa_short_links.short_page(
+                lang=edition.code, title=title, summary=summary, site_name=name, target="../../" + path,
+                canonical=root + path, short_url=f"{root}{qa_short_links.SHORT_DIR}/{sid}/",
+                go_text=edition.interface("share_go"))
+            target = folder / qa_short_links.SHORT_DIR / sid / "index.html"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(page, encoding="utf-8")
+            written += 1
+    return written
+
+
+SITEMAP = "sitemap.xml"
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+
+def drop_from_sitemap(site: Path, path_part: str) -> int:
+    """Remove the sitemap entries whose address contains `path_part` (pages for maintainers only),
+    and write the compressed copy again; returns how many were removed."""
+    import gzip
+    import xml.etree.ElementTree as ElementTree
+
+    sitemap = site / SITEMAP
+    if not sitemap.exists():
+        return 0
+    ElementTree.register_namespace("", SITEMAP_NS)
+    ElementTree.register_namespace("xhtml", "http://www.w3.org/1999/xhtml")
+    tree = ElementTree.parse(sitemap)
+    root = tree.getroot()
+    removed = [url for url in root.findall(f"{{{SITEMAP_NS}}}url")
+               if path_part in (url.findtext(f"{{{SITEMAP_NS}}}loc") or "")]
+    for url in removed:
+        root.remove(url)
+    if removed:
+        tree.write(sitemap, encoding="utf-8", xml_declaration=True)
+        compressed = site / f"{SITEMAP}.gz"
+        if compressed.exists():
+            compressed.write_bytes(gzip.compress(sitemap.read_bytes(), mtime=0))
+    return len(removed)

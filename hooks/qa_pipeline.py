@@ -50,6 +50,9 @@ class Corpus:
     links: object = None  # qa_link.Links, set by the link step
     editions: dict = field(default_factory=dict)  # qa_i18n.Edition by language code
     translated: tuple[int, int, int] = (0, 0, 0)  # English titles, answers, questions
+    short_ids: dict[str, str] = field(default_factory=dict)  # short link id by question anchor
+    short_gone: dict[str, str] = field(default_factory=dict)  # recorded id whose question is gone -> anchor or ""
+    recorded_short_ids: dict[str, str] = field(default_factory=dict)  # data/short-links.yml: id -> anchor
 
     def page_of(self, question: Question) -> Page:
         """The page a question is on."""

@@ -7,6 +7,7 @@ import json
 import re
 from collections import Counter, defaultdict
 
+import qa_short_links
 from qa_i18n import DEFAULT, Edition
 from qa_model import Change, Question
 from qa_pipeline import Corpus, Page
@@ -21,11 +22,13 @@ def page_path(page: Page) -> str:
     return f"topics/{page.spec.id}.md"
 
 
-def heading(question: Question, edition: Edition = ZH) -> str:
-    """A question's Markdown heading: its title, alias anchors for old links, its own anchor."""
+def heading(question: Question, edition: Edition = ZH, short: str = "") -> str:
+    """A question's Markdown heading: its title, alias anchors for old links, its own anchor and
+    its short link's id (for the share button)."""
     aliases = "".join(f'<span class="qa-alias" id="{html.escape(a, quote=True)}"></span>'
                       for a in question.aliases)
-    return f"## {markdown_text(edition.title(question))}{aliases} {{ #{question.anchor} }}"
+    short_attr = f' data-short="{short}"' if short else ""
+    return f"## {markdown_text(edition.title(question))}{aliases} {{ #{question.anchor}{short_attr} }}"
 
 
 def front_matter(title: str, *extra: str) -> list[str]:
@@ -66,7 +69,7 @@ def related_block(question: Question, corpus: Corpus, edition: Edition = ZH) -> 
 def render_page(page: Page, corpus: Corpus | None = None, edition: Edition = ZH) -> str:
     """The Markdown of one topic page: its title, each part's intro, then its questions."""
     title = edition.page_title(page.spec)
-    lines = [*front_matter(title),
+    lines = [*front_matter(title, f"description: {json.dumps(page_description(page, edition), ensure_ascii=False)}"),
              GENERATED_NOTE.format(sources=", docs/sources/".join(page.sources)), "",
              f"# {markdown_text(title)}", ""]
     for part in page.parts:
@@ -74,10 +77,18 @@ def render_page(page: Page, corpus: Corpus | None = None, edition: Edition = ZH)
         if intro:
             lines += [from_topics(intro), ""]
         for question in part.questions:
-            lines += [heading(question, edition), "", from_topics(edition.body(question)), ""]
+            short = corpus.short_ids.get(question.anchor, "") if corpus is not None else ""
+            lines += [heading(question, edition, short), "", from_topics(edition.body(question)), ""]
             if corpus is not None:
                 lines += [related_block(question, corpus, edition), ""]
     return edition.convert_page("\n".join(lines))
+
+
+def page_description(page: Page, edition: Edition = ZH) -> str:
+    """The page's own meta description: the questions it answers, as many as fit."""
+    separator, colon = ("; ", ": ") if edition.is_english else ("；", "：")
+    titles = separator.join(edition.title(q).rstrip("?？。. ") for q in page.questions)
+    return qa_short_links.description(f"{edition.page_title(page.spec)}{colon}{titles}", 150)
 
 
 def from_topics(markdown: str) -> str:
@@ -138,7 +149,8 @@ def render_report(corpus: Corpus, edition: Edition = ZH) -> str:
 
 
 def navigation(corpus: Corpus, edition: Edition = ZH) -> list:
-    """MkDocs `nav`: home, one entry per section (a single page stands alone), glossary, report."""
+    """MkDocs `nav`: home, one entry per section (a single page stands alone), glossary; the content
+    report is linked from the footer only (it is for maintainers)."""
     def convert(title: str) -> str:  # the theme places navigation titles into HTML as they are
         return escape_text(edition.convert_page(title))
 
@@ -152,7 +164,6 @@ def navigation(corpus: Corpus, edition: Edition = ZH) -> list:
         elif pages:
             nav.append({title: [{convert(edition.page_title(p)): f"topics/{p.id}.md"} for p in pages]})
     nav.append({convert(edition.string("glossary")): f"topics/{GLOSSARY_PAGE}.md"})
-    nav.append({convert(edition.string("about")): [{convert(edition.string("report")): "topics/content-report.md"}]})
     return nav
 
 

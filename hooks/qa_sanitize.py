@@ -45,7 +45,7 @@ CONTENT = {
     "a": {"href", "title", "class", "data-type", "data-width", "data-height", "data-title",
           "data-description", "data-desc-position"},
     "p": {"class", "align"}, "div": {"class", "align", "role", "data-search-exclude"}, "span": {"class"},
-    "br": set(), "hr": set(), "h1": set(), "h2": set(), "h3": set(), "h4": set(), "h5": set(), "h6": set(),
+    "br": set(), "hr": set(), "h1": set(), "h2": {"data-short"}, "h3": set(), "h4": set(), "h5": set(), "h6": set(),
     "strong": set(), "em": set(), "b": set(), "i": set(), "u": set(), "del": set(), "s": set(),
     "sub": set(), "sup": set(), "kbd": set(), "code": {"class"}, "pre": {"class"}, "blockquote": set(),
     "ul": set(), "ol": {"start"}, "li": set(), "table": set(), "thead": set(), "tbody": set(),
@@ -66,7 +66,9 @@ URL_SCHEMES = {"http", "https", "mailto"}
 # The tags Material's search index keeps in titles and text (plugins/search/plugin.py), no attributes.
 SEARCH_TAGS = {"p", "code", "pre", "li", "ol", "ul", "sub", "sup"}
 # A figure of this site: a relative path into imgs/, nothing else (no other host, no data: URL).
-OWN_FIGURE = re.compile(r"^(?:\.\./)*(?:\./)?imgs/[^/\\?#:]+$")
+OWN_FIGURE = re.compile(r"^(?:\.\./)*(?:\./)?imgs/(?:en/)?[^/\\?#:]+$")
+# A short link's id as qa_short_links makes it.
+SHORT_ID = re.compile(r"^[a-z2-7]{6,16}$")
 
 
 def keep_attribute(tag: str, attribute: str, value: str) -> str | None:
@@ -76,6 +78,8 @@ def keep_attribute(tag: str, attribute: str, value: str) -> str | None:
         return " ".join(kept) or None
     if tag == "img" and attribute == "src":
         return value if OWN_FIGURE.match(value) else None
+    if attribute == "data-short":
+        return value if SHORT_ID.match(value) else None
     return value
 
 

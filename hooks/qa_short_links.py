@@ -16,6 +16,7 @@ import json
 import re
 from urllib.parse import quote
 
+from qa_link import plain_text
 from qa_model import Change, Question
 
 SHORT_LINKS_NAME = "short-links.yml"
@@ -73,14 +74,20 @@ def assign_short_ids(questions: list[Question], recorded: dict[str, str]) \
     return ids, gone, changes
 
 
-def description(text: str, length: int = DESCRIPTION_LENGTH) -> str:
+LIST_OR_HEADING = re.compile(r"^\s*(?:[-*+]|\d+[.)]|#{1,6})\s+", re.M)
+EMPHASIS = re.compile(r"\*{1,3}|(?<!\w)_{1,3}|_{1,3}(?!\w)")
+
+
+def description(markdown: str, length: int = DESCRIPTION_LENGTH) -> str:
     """The start of an answer as one line of plain text, cut at a word or character."""
-    text = re.sub(r"\s+", " ", text).strip()
+    text = plain_text(EMPHASIS.sub("", LIST_OR_HEADING.sub("", markdown)))
+    text = re.sub(r"\s+([,.;:!?，。；：！？、）])", r"\1", re.sub(r"\s+", " ", text)).strip()
     if len(text) <= length:
         return text
     cut = text[:length]
-    if re.search(r"[A-Za-z]$", cut) and " " in cut:
-        cut = cut.rsplit(" ", 1)[0]
+    word = re.search(r"[A-Za-z0-9-]+$", cut)
+    if word and len(word.group(0)) < 25:  # do not cut an English word in two
+        cut = cut[:word.start()]
     return cut.rstrip(" ,，、;；:：") + "…"
 
 
@@ -114,8 +121,10 @@ def short_page(*, lang: str, title: str, summary: str, site_name: str, target: s
 
 
 def question_path(page_id: str, anchor: str) -> str:
-    """Site path of a question, from an edition's root."""
-    return f"topics/{page_id}/#{quote(anchor, safe='')}"
+    """Site path of a question, from an edition's root; Han characters stay as they are (an IRI),
+    which keeps the page small."""
+    fragment = "".join(ch if ord(ch) > 127 else quote(ch, safe="-_.~!$'()*+,;=:@/?") for ch in anchor)
+    return f"topics/{page_id}/#{fragment}"
 
 
 def recorded_text(ids: dict[str, str]) -> str:
