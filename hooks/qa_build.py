@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,7 @@ import qa_render
 import qa_search
 import qa_search_index
 import qa_search_worker
-from qa_inputs import build_site_corpus, read_inputs
+from qa_inputs import ENGLISH_FIGURES, build_site_corpus, read_inputs
 from qa_math import render_math
 from qa_model import SourceError
 from qa_pipeline import Corpus, SourceErrors
@@ -118,6 +119,16 @@ class Build:
         if self.generated_key != key:  # each edition's build asks; the pages are the same for all
             self.generated_key, self.generated = key, qa_output.generated_pages(self.corpus, home_page)
         qa_output.write_generated_pages(self.docs_dir, self.generated)
+
+    def english_figures_dir(self) -> Path:
+        """A folder holding imgs/en/ with the English drawings of the current corpus."""
+        folder = Path(tempfile.gettempdir()) / f"qa-figures-{self.corpus_key[:16]}"
+        target = folder / ENGLISH_FIGURES
+        if not target.is_dir() or len(list(target.iterdir())) != len(self.corpus.english_drawings):
+            target.mkdir(parents=True, exist_ok=True)
+            for name, data in self.corpus.english_drawings.items():
+                (target / name).write_bytes(data)
+        return folder
 
     def cache_rendering(self, page, config, files, code: str) -> None:
         """Route the page's Markdown rendering, which MkDocs runs next, through the render cache."""

@@ -13,7 +13,7 @@ import qa_output
 import qa_render
 import qa_sanitize
 from qa_build import Build, BuildError
-from qa_inputs import FIGURE_SUFFIXES, FIGURES_DIR
+from qa_inputs import ENGLISH_FIGURES, FIGURE_SUFFIXES, FIGURES_DIR
 from qa_math import MathError
 
 # Interface strings the reader-side scripts (docs/javascripts/) show.
@@ -68,6 +68,7 @@ def apply_interface_text(config, edition: qa_i18n.Edition) -> None:
     config.extra["not_found"] = edition.not_found()
     config.extra["search_label"] = edition.interface("search_label")
     config.extra["report_link"] = edition.interface("report")
+    config.extra["edition_code"] = "" if edition.code == qa_i18n.DEFAULT else edition.code
     config.extra["report_path"] = qa_output.edition_path(edition.code, qa_output.REPORT_PAGE[:-3] + "/")
     config.extra["qa_interface"] = {key: edition.interface(key) for key in READER_SCRIPT_STRINGS}
     config.mdx_configs.setdefault("toc", {})["permalink_title"] = edition.interface("permalink_title")
@@ -88,12 +89,15 @@ def on_env(env, config, files):
 
 
 def on_files(files: Files, config):
-    """Serve the figures from the top-level imgs/ folder at /imgs/."""
+    """Serve the figures from the top-level imgs/ folder at /imgs/, their English copies at /imgs/en/."""
     if build.figures_dir.is_dir():
         for path in sorted(build.figures_dir.iterdir()):
             if path.suffix.lower() in FIGURE_SUFFIXES:
                 files.append(File(f"{FIGURES_DIR}/{path.name}", str(build.figures_dir.parent),
                                   config.site_dir, config.use_directory_urls))
+    english = build.english_figures_dir()
+    for name in sorted(build.corpus.english_drawings):
+        files.append(File(f"{ENGLISH_FIGURES}/{name}", str(english), config.site_dir, config.use_directory_urls))
     return files
 
 

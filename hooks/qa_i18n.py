@@ -268,7 +268,8 @@ def split_search_index(combined: Path, targets: dict[str, Path]) -> dict[str, in
 
 
 def redirecting_404(page: str, site_url: str) -> str:
-    """The 简体 404 page, which also sends a missing /en/… or /zh-TW/… address to that edition's 404.
+    """The 简体 404 page, which also shows a missing /en/… or /zh-TW/… address that edition's 404
+    page, keeping the address the reader typed (the edition's page puts it back in the address bar).
 
     GitHub Pages serves the root 404.html for every missing path, whatever the edition.
     """
@@ -276,5 +277,6 @@ def redirecting_404(page: str, site_url: str) -> str:
     editions = json.dumps([code for code in EDITIONS if code != DEFAULT])
     script = (f"<script>(function(){{var b={json.dumps(base)},p=location.pathname;"
               f"{editions}.forEach(function(e){{var r=b+e+'/';"
-              f"if(p.indexOf(r)===0&&p!==r+'404.html')location.replace(r+'404.html');}});}})();</script>")
+              f"if(p.indexOf(r)===0&&p!==r+'404.html'){{document.documentElement.style.visibility='hidden';"
+              f"location.replace(r+'404.html?from='+encodeURIComponent(p+location.search+location.hash));}}}});}})();</script>")
     return page.replace("</head>", script + "</head>", 1)

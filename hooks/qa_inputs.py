@@ -9,6 +9,7 @@ from pathlib import Path
 
 import qa_i18n
 from qa_catalog import CATALOG_NAME, parse_catalog
+from qa_figures import english_drawings
 from qa_link import GLOSSARY_NAME, check_defining_questions, link_questions, parse_glossary
 from qa_model import Change
 from qa_pipeline import Corpus, Figures, build_corpus, convert_body
@@ -21,6 +22,7 @@ ENGLISH_DIR = "en"
 FIGURES_DIR = "imgs"
 FORMULAS_FILE = "formulas.yml"
 FIGURE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg", ".webp")
+ENGLISH_FIGURES = f"{FIGURES_DIR}/en"  # where the English copies of the drawings are served
 FORMULAS_SHAPE = {ANY: TEXT}
 SHORT_LINKS_SHAPE = {ANY: TEXT}
 
@@ -108,7 +110,10 @@ def build_site_corpus(inputs: Inputs) -> Corpus:
     corpus.recorded_short_ids = dict(parse_data(inputs.short_links, f"{DATA_DIR}/{SHORT_LINKS_NAME}", SHORT_LINKS_SHAPE))
     corpus.short_ids, corpus.short_gone, changes = assign_short_ids(corpus.questions, corpus.recorded_short_ids)
     corpus.changes += changes
-    corpus.editions = make_editions(qa_i18n.load_english(inputs.english), figures, strings)
+    english = qa_i18n.load_english(inputs.english)
+    corpus.english_drawings, changes = english_drawings(inputs.drawings, english.figure_labels)
+    corpus.changes += changes
+    corpus.editions = make_editions(english, figures, strings)
     report_translations(corpus)
     return corpus
 
@@ -118,7 +123,8 @@ def make_editions(english: qa_i18n.English, figures: Figures, strings: dict[str,
     captions = english.site.get("figures", {})
 
     def convert(answer: str, question) -> str:
-        return convert_body(answer, f"data/en/{english.questions[question.anchor].file}", 1, figures, captions)[0]
+        return convert_body(answer, f"data/en/{english.questions[question.anchor].file}", 1, figures, captions,
+                            ENGLISH_FIGURES)[0]
 
     return {code: qa_i18n.Edition(code, english if code == qa_i18n.ENGLISH else None, convert, strings=strings)
             for code in qa_i18n.EDITIONS}

@@ -50,6 +50,7 @@ class Corpus:
     links: object = None  # qa_link.Links, set by the link step
     editions: dict = field(default_factory=dict)  # qa_i18n.Edition by language code
     translated: tuple[int, int, int] = (0, 0, 0)  # English titles, answers, questions
+    english_drawings: dict[str, bytes] = field(default_factory=dict)  # English copies of the SVG drawings
     short_ids: dict[str, str] = field(default_factory=dict)  # short link id by question anchor
     short_gone: dict[str, str] = field(default_factory=dict)  # recorded id whose question is gone -> anchor or ""
     recorded_short_ids: dict[str, str] = field(default_factory=dict)  # data/short-links.yml: id -> anchor
@@ -100,8 +101,9 @@ def assign_anchors(questions: list[Question]) -> list[Change]:
 
 
 def replace_figures(body: str, figures: Figures, source: str, line: int,
-                    captions: dict[str, str] | None = None) -> tuple[str, list[str]]:
-    """Swap pictures of formulas for their TeX and pictures for this project's drawings."""
+                    captions: dict[str, str] | None = None, folder: str = "imgs") -> tuple[str, list[str]]:
+    """Swap pictures of formulas for their TeX and pictures for this project's drawings (SVG
+    drawings from `folder`: the English edition has its own copies)."""
     notes = []
     for offset, text in enumerate(body.split("\n")):
         for match in qa_markdown.MD_IMAGE.finditer(text):
@@ -122,7 +124,8 @@ def replace_figures(body: str, figures: Figures, source: str, line: int,
         if name != path.split("/")[-1]:
             notes.append(f"figure '{path}' drawn as '{name}'")
         caption = alt or (captions or {}).get(stem) or stem
-        return figure_markdown(name, caption, figures.sizes.get(name), match.group(0) == line_text(match))
+        path = f"{folder}/{name}" if name.endswith(".svg") else f"imgs/{name}"
+        return figure_markdown(path, caption, figures.sizes.get(name), match.group(0) == line_text(match))
 
     def line_text(match: re.Match) -> str:
         text = match.string
@@ -134,12 +137,12 @@ def replace_figures(body: str, figures: Figures, source: str, line: int,
     return body, notes
 
 
-def figure_markdown(name: str, caption: str, size: tuple[int, int] | None, alone: bool) -> str:
+def figure_markdown(path: str, caption: str, size: tuple[int, int] | None, alone: bool) -> str:
     """A drawing as a captioned, lazily loaded figure; its width and height reserve its space."""
     attrs = ' loading="lazy"'
     if size:
         attrs += f' width="{size[0]}" height="{size[1]}"'
-    image = f"![{caption}](imgs/{name}){{{attrs} }}"
+    image = f"![{caption}]({path}){{{attrs} }}"
     if not alone:
         return image
     return (f'\n<figure class="qa-figure" markdown="span">\n{image}\n'
@@ -147,14 +150,14 @@ def figure_markdown(name: str, caption: str, size: tuple[int, int] | None, alone
 
 
 def convert_body(body: str, source: str, line: int, figures: Figures,
-                 captions: dict[str, str] | None = None) -> tuple[str, list[Change]]:
+                 captions: dict[str, str] | None = None, folder: str = "imgs") -> tuple[str, list[Change]]:
     """Rewrite one answer's GitHub Markdown for Python-Markdown, reporting what changed."""
     notes = []
     body, unsafe = qa_sanitize.neutralize_source(body, source, line)
     body, count = qa_markdown.centered_images_to_markdown(body)
     if count:
         notes.append(f"{count} centered <img> became Markdown images")
-    body, figure_notes = replace_figures(body, figures, source, line, captions)
+    body, figure_notes = replace_figures(body, figures, source, line, captions, folder)
     notes += figure_notes
     body, count = qa_markdown.tighten_inline_math(body)
     if count:

@@ -1,0 +1,67 @@
+"""The English edition's copies of the drawings: the same SVG with its Chinese texts replaced from
+data/en/figure-labels.yml, so each drawing is kept once."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ElementTree
+
+from qa_model import Change
+
+SVG_NS = "http://www.w3.org/2000/svg"
+TEXT_TAGS = {f"{{{SVG_NS}}}{name}" for name in ("text", "tspan", "title", "desc")}
+HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+# Full-width punctuation left in a text without Han characters reads oddly among English words.
+FULL_WIDTH = str.maketrans({"，": ", ", "：": ": ", "（": " (", "）": ") ", "；": "; ", "、": ", "})
+LABELS_FILE = "data/en/figure-labels.yml"
+
+
+def _replace(text: str | None, labels: dict[str, str], missing: list[str]) -> str | None:
+    if not text or not text.strip():
+        return text
+    core = text.strip()
+    if not HAN.search(core):
+        replaced = core.translate(FULL_WIDTH).strip() if any(ch in core for ch in "，：（）；、") else core
+    elif core in labels:
+        replaced = labels[core]
+    else:
+        missing.append(core)
+        return text
+    start = text[: len(text) - len(text.lstrip())]
+    end = text[len(text.rstrip()):]
+    return start + replaced + end
+
+
+def english_drawing(svg: bytes, labels: dict[str, str]) -> tuple[bytes, list[str]]:
+    """The drawing with each text that has Chinese in it replaced; the texts no label covers."""
+    ElementTree.register_namespace("", SVG_NS)
+    ElementTree.register_namespace("xlink", "http://www.w3.org/1999/xlink")
+    root = ElementTree.fromstring(svg)
+    missing: list[str] = []
+    for element in root.iter():
+        if element.tag in TEXT_TAGS:
+            element.text = _replace(element.text, labels, missing)
+            for child in element:
+                child.tail = _replace(child.tail, labels, missing)
+    root.set("lang", "en")
+    return ElementTree.tostring(root, encoding="utf-8", xml_declaration=False), missing
+
+
+def english_drawings(drawings: dict[str, bytes], labels: dict[str, dict[str, str]]) \
+        -> tuple[dict[str, bytes], list[Change]]:
+    """English copies of the SVG drawings by file name, and a report line for each untranslated text."""
+    copies, changes = {}, []
+    for name, data in sorted(drawings.items()):
+        if not name.endswith(".svg"):
+            continue
+        stem = name[:-4]
+        try:
+            copies[name], missing = english_drawing(data, labels.get(stem, {}))
+        except ElementTree.ParseError as error:
+            changes.append(Change("figure", f"imgs/{name}", error.position[0],
+                                  f"not readable as SVG ({error}); the English edition shows the Chinese drawing"))
+            continue
+        for text in missing:
+            changes.append(Change("figure", LABELS_FILE, 1,
+                                  f"'{stem}': no English label for '{text}'; the English drawing shows it in Chinese"))
+    return copies, changes
