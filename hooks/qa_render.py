@@ -69,7 +69,9 @@ def related_block(question: Question, corpus: Corpus, edition: Edition = ZH) -> 
 def render_page(page: Page, corpus: Corpus | None = None, edition: Edition = ZH) -> str:
     """The Markdown of one topic page: its title, each part's intro, then its questions."""
     title = edition.page_title(page.spec)
-    lines = [*front_matter(title, f"description: {json.dumps(page_description(page, edition), ensure_ascii=False)}"),
+    # The theme places the description into an attribute as it is: escape it here, quotes too.
+    described = html.escape(page_description(page, edition), quote=True)
+    lines = [*front_matter(title, f"description: {json.dumps(described, ensure_ascii=False)}"),
              GENERATED_NOTE.format(sources=", docs/sources/".join(page.sources)), "",
              f"# {markdown_text(title)}", ""]
     for part in page.parts:

@@ -81,7 +81,8 @@ EMPHASIS = re.compile(r"\*{1,3}|(?<!\w)_{1,3}|_{1,3}(?!\w)")
 def description(markdown: str, length: int = DESCRIPTION_LENGTH) -> str:
     """The start of an answer as one line of plain text, cut at a word or character."""
     text = plain_text(EMPHASIS.sub("", LIST_OR_HEADING.sub("", markdown)))
-    text = re.sub(r"\s+([,.;:!?，。；：！？、）])", r"\1", re.sub(r"\s+", " ", text)).strip()
+    text = re.sub(r"\s+([,.;:!?，。；：！？、）])", r"\1", re.sub(r"\s+", " ", text))
+    text = re.sub(r"([，。；：！？、（])\s+", r"\1", text).strip()
     if len(text) <= length:
         return text
     cut = text[:length]
@@ -114,10 +115,11 @@ def short_page(*, lang: str, title: str, summary: str, site_name: str, target: s
         '<meta name="twitter:card" content="summary">',
         f'<meta name="twitter:title" content="{attr(title)}">',
         f'<meta name="twitter:description" content="{attr(summary)}">',
-        f"<script>location.replace({json.dumps(target)}+location.search)</script>",
     ]
     return (f'<!doctype html>\n<html lang="{attr(lang)}">\n<head>\n' + "\n".join(tags) + "\n</head>\n"
-            f'<body>\n<p><a href="{attr(target)}">{attr(go_text)}: {attr(title)}</a></p>\n</body>\n</html>\n')
+            f'<body>\n<p><a href="{attr(target)}">{attr(go_text)}: {attr(title)}</a></p>\n'
+            # The same script on every page: it follows the link above, without waiting for the refresh.
+            "<script>location.replace(document.links[0].href)</script>\n</body>\n</html>\n")
 
 
 def question_path(page_id: str, anchor: str) -> str:

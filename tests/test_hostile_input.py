@@ -250,11 +250,13 @@ def test_the_hostile_build_passes(hostile):
 def new_findings(hostile, page: Path, theme_scripts: set[str]) -> list[str]:
     """What a hostile page has that the theme puts on every page too (its search form, its language
     menu's `javascript:void(0)`) taken out: the same page of the clean site, or for a page only the
-    hostile site has, a topic page of the same edition."""
+    hostile site has, a page of the same kind and edition (a topic page, a short link page)."""
     relative = page.relative_to(hostile.build.site)
     clean = hostile.clean / relative
     if not clean.exists():
-        clean = hostile.clean / relative.parent.parent / "introduction" / "index.html"
+        kind = "introduction" if relative.parent.parent.name == "topics" else None
+        siblings = sorted((hostile.clean / relative.parent.parent).glob("*/index.html"))
+        clean = hostile.clean / relative.parent.parent / kind / "index.html" if kind else siblings[0]
     found = Counter(executable_parts(BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser"), theme_scripts))
     found -= Counter(executable_parts(BeautifulSoup(clean.read_text(encoding="utf-8"), "html.parser"), theme_scripts))
     return sorted(found.elements())

@@ -1,0 +1,296 @@
+"""Sharing one question and reading it on a phone: short links, the share button, page descriptions,
+English drawings, the opened figure, per-edition 404 pages, the content report's place, print."""
+
+from __future__ import annotations
+
+import re
+from types import SimpleNamespace
+from urllib.parse import unquote, urljoin, urlparse
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import serve
+from qa_figures import english_drawing
+from qa_short_links import assign_short_ids, description, short_id
+from test_publish import PagesHandler, REPO_PATH
+
+EDITIONS = {"": "zh", "en/": "en", "zh-TW/": "zh-TW"}
+HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def questions(*anchors: str) -> list:
+    return [SimpleNamespace(anchor=anchor) for anchor in anchors]
+
+
+# --- unit -----------------------------------------------------------------------------------------
+
+def test_short_ids_are_short_stable_and_plain():
+    assert short_id("什么是dit模型") == short_id("什么是dit模型")
+    assert re.fullmatch(r"[a-z2-7]{6}", short_id("什么是dit模型"))
+    assert short_id("a") != short_id("b")
+
+
+@pytest.mark.parametrize("anchors, recorded, ids, gone, reported", [
+    # Nothing recorded: each question gets the id drawn from its anchor, and the build asks to record them.
+    (["甲乙丙丁", "戊己庚辛"], {}, {"甲乙丙丁": short_id("甲乙丙丁"), "戊己庚辛": short_id("戊己庚辛")}, {}, 1),
+    # Recorded ids are kept whatever the hash would say now.
+    (["甲乙丙丁"], {"keepit": "甲乙丙丁"}, {"甲乙丙丁": "keepit"}, {}, 0),
+    # An upstream title edit changed the anchor: the old id leads to the question it most resembles.
+    (["什么是dit模型呢"], {"oldone": "什么是dit模型"}, {"什么是dit模型呢": short_id("什么是dit模型呢")},
+     {"oldone": "什么是dit模型呢"}, 2),
+    # A question that is gone with nothing like it: the old id leads home, and is reported.
+    (["完全不同的题目"], {"oldone": "什么是dit模型"}, {"完全不同的题目": short_id("完全不同的题目")},
+     {"oldone": ""}, 2),
+])
+def test_assign_short_ids(anchors, recorded, ids, gone, reported):
+    found, lost, changes = assign_short_ids(questions(*anchors), recorded)
+    assert (found, lost, len(changes)) == (ids, gone, reported)
+
+
+def test_a_clashing_id_is_lengthened():
+    anchor = "甲乙丙丁"
+    found, _, _ = assign_short_ids(questions(anchor), {short_id(anchor): "别的题"})
+    assert found[anchor] == short_id(anchor, 7)
+
+
+@pytest.mark.parametrize("markdown, expected", [
+    ("**优点**：\n- 计算效率高\n- 质量好", "优点：计算效率高 质量好"),
+    ("Short answer.", "Short answer."),
+    ("abcdef " * 40, ("abcdef " * 17).strip() + "…"),  # not cut inside a word
+    ("扩" * 130, "扩" * 120 + "…"),
+    ("See $x_t$ and [the paper](https://example.com).", "See and the paper."),
+])
+def test_description_is_plain_and_cut_cleanly(markdown, expected):
+    assert description(markdown) == expected
+
+
+def test_english_drawing_replaces_every_chinese_text():
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg"><title>示意图</title><text x="1"> 编码器 </text>'
+           '<text>Encoder</text><text>t = T：N(0, I)</text><text>前<tspan>中</tspan>后</text></svg>').encode()
+    copy, missing = english_drawing(svg, {"示意图": "Diagram", "编码器": "Encoder", "前": "before", "中": "mid"})
+    text = copy.decode()
+    assert "<title>Diagram</title>" in text and "> Encoder </text>" in text and "t = T: N(0, I)" in text
+    assert missing == ["后"]
+    assert 'lang="en"' in text
+
+
+# --- build ----------------------------------------------------------------------------------------
+
+def short_pages(site_build, corpus, prefix: str):
+    for anchor, sid in corpus.short_ids.items():
+        path = site_build.site / prefix / "q" / sid / "index.html"
+        yield anchor, sid, path
+
+
+@pytest.mark.parametrize("prefix", list(EDITIONS))
+def test_every_question_has_a_short_link_page_with_preview_tags(site_build, corpus, prefix):
+    edition = corpus.editions[EDITIONS[prefix]]
+    by_anchor = {q.anchor: q for q in corpus.questions}
+    sizes = []
+    for anchor, sid, path in short_pages(site_build, corpus, prefix):
+        data = path.read_bytes()
+        sizes.append(len(data))
+        soup = BeautifulSoup(data.decode("utf-8"), "html.parser")
+        meta = {tag.get("property") or tag.get("name"): tag.get("content") for tag in soup.find_all("meta")}
+        title = edition.convert_page(edition.title(by_anchor[anchor]))
+        assert meta["og:title"] == title and meta["twitter:title"] == title
+        assert meta["og:description"] and meta["og:description"] == meta["description"]
+        assert meta["twitter:card"] == "summary" and meta["og:url"].endswith(f"/{prefix}q/{sid}/")
+        canonical = soup.find("link", rel="canonical")["href"]
+        assert unquote(canonical).endswith(f"/{prefix}topics/{corpus.page_of(by_anchor[anchor]).spec.id}/#{anchor}")
+        # The no-script way on: the refresh target is the question on its topic page.
+        target = meta[None] if None in meta else soup.find("meta", attrs={"http-equiv": "refresh"})["content"]
+        target = target.split("url=", 1)[1]
+        page_url = urljoin(f"https://x/{prefix}q/{sid}/", target)
+        page_file = site_build.site / urlparse(page_url).path.lstrip("/") / "index.html"
+        assert anchor in {e.get("id") for e in BeautifulSoup(page_file.read_text("utf-8"), "html.parser").find_all("h2")}
+        if prefix == "en/":
+            assert not HAN.search(meta["og:title"])
+    print(f"\nshort link pages {prefix or 'zh/'}: {len(sizes)}, largest {max(sizes)} bytes")
+    assert max(sizes) <= 4096
+
+
+def test_short_link_pages_stay_out_of_the_sitemap_and_search(site_build):
+    sitemap = (site_build.site / "sitemap.xml").read_text("utf-8")
+    assert "/q/" not in sitemap and "content-report" not in sitemap
+    assert "<loc>" in sitemap
+
+
+def test_every_question_has_a_recorded_short_id(corpus):
+    """data/short-links.yml holds the id of each question on the site: a maintainer who adds
+    sources runs `python hooks/qa_short_links.py` (the build reports the ones missing)."""
+    assert set(corpus.short_ids.values()) <= set(corpus.recorded_short_ids)
+    assert not corpus.short_gone
+
+
+@pytest.mark.parametrize("prefix", list(EDITIONS))
+def test_topic_pages_describe_themselves(site_build, corpus, prefix):
+    descriptions = set()
+    for page in corpus.pages:
+        soup = BeautifulSoup((site_build.site / prefix / "topics" / page.spec.id / "index.html").read_text("utf-8"),
+                             "html.parser")
+        text = soup.find("meta", attrs={"name": "description"})["content"]
+        assert len(text) >= 10
+        descriptions.add(text)
+    assert len(descriptions) == len(corpus.pages)
+
+
+@pytest.mark.parametrize("prefix", list(EDITIONS))
+def test_content_report_is_in_the_footer_not_the_navigation(site_build, prefix):
+    soup = BeautifulSoup((site_build.site / prefix / "topics" / "introduction" / "index.html").read_text("utf-8"),
+                         "html.parser")
+    assert not [a for a in soup.select("nav.md-nav a") if "content-report" in a.get("href", "")]
+    assert not [a for a in soup.select("nav.md-footer__inner a") if "content-report" in a.get("href", "")]
+    footer = soup.select_one("a.qa-report-link")
+    assert footer is not None and urljoin(f"https://x/{prefix}topics/introduction/", footer["href"]) == \
+        f"https://x/{prefix}topics/content-report/"
+
+
+def test_english_pages_show_english_drawings(site_build, corpus):
+    html = "".join((site_build.site / "en" / "topics" / p.spec.id / "index.html").read_text("utf-8") for p in corpus.pages)
+    sources = set(re.findall(r'<img[^>]* src="([^"]+\.svg)"', html))
+    assert sources and all("/imgs/en/" in source for source in sources)
+    for name in corpus.english_drawings:
+        drawing = (site_build.site / "imgs" / "en" / name).read_text("utf-8")
+        assert not HAN.search(drawing.split("</style>")[-1]), name  # font names in the style may be Chinese
+    assert not [c for c in corpus.changes if c.kind == "figure"]
+
+
+# --- browser --------------------------------------------------------------------------------------
+
+def phone(browser, **options):
+    return browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True, **options)
+
+
+def dit_question(corpus):
+    question = next(q for q in corpus.questions if q.title.startswith("什么DiT"))
+    return question, corpus.page_of(question).spec.id
+
+
+@pytest.mark.parametrize("prefix", list(EDITIONS))
+def test_share_button_copies_a_short_link_that_lands_on_the_question(browser, served_site, corpus, prefix):
+    question, page_id = dit_question(corpus)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    tab = context.new_page()
+    tab.goto(f"{served_site}{prefix}topics/{page_id}/", wait_until="networkidle")
+    heading = tab.locator(f"h2[id='{question.anchor}']")
+    button = heading.locator("button.qa-share")
+    button.focus()
+    tab.keyboard.press("Enter")  # keyboard works as well as a click
+    tab.wait_for_timeout(200)
+    copied = tab.evaluate("navigator.clipboard.readText()")
+    assert copied == f"{served_site}{prefix}q/{corpus.short_ids[question.anchor]}/"
+    status = tab.locator(".qa-toast[role=status]")
+    assert copied in status.inner_text()
+    tab.goto(copied, wait_until="networkidle")
+    assert unquote(urlparse(tab.url).fragment) == question.anchor
+    assert urlparse(tab.url).path == f"/{prefix}topics/{page_id}/"
+    top = tab.evaluate(f"document.getElementById({question.anchor!r}).getBoundingClientRect().top")
+    assert 0 <= top < 200
+    context.close()
+
+
+def test_share_button_is_visible_and_usable_by_touch(browser, served_site, corpus):
+    question, page_id = dit_question(corpus)
+    context = phone(browser)
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    tab = context.new_page()
+    tab.goto(f"{served_site}topics/{page_id}/", wait_until="networkidle")
+    button = tab.locator(f"h2[id='{question.anchor}'] button.qa-share")
+    button.scroll_into_view_if_needed()
+    box = button.bounding_box()
+    assert box["width"] >= 40 and box["height"] >= 40  # a finger-sized target
+    assert button.evaluate("b => getComputedStyle(b).opacity") == "1"
+    assert button.get_attribute("aria-label").startswith("分享这道题")
+    has_share_sheet = tab.evaluate("!!navigator.share")
+    button.tap()
+    tab.wait_for_timeout(200)
+    if not has_share_sheet:  # Chromium on Linux has none: the link is copied instead
+        assert tab.evaluate("navigator.clipboard.readText()").endswith(f"/q/{corpus.short_ids[question.anchor]}/")
+    context.close()
+
+
+def test_short_link_lands_without_javascript(browser, served_site, corpus):
+    question, page_id = dit_question(corpus)
+    context = browser.new_context(java_script_enabled=False)
+    tab = context.new_page()
+    tab.goto(f"{served_site}en/q/{corpus.short_ids[question.anchor]}/")
+    tab.wait_for_url(re.compile(r"/en/topics/"), timeout=5000)
+    assert urlparse(tab.url).path == f"/en/topics/{page_id}/"
+    assert unquote(urlparse(tab.url).fragment) == question.anchor
+    context.close()
+
+
+@pytest.mark.parametrize("prefix", ["", "en/"])
+def test_an_opened_figure_is_readable_on_a_phone(browser, served_site, prefix):
+    context = phone(browser)
+    tab = context.new_page()
+    tab.goto(f"{served_site}{prefix}topics/video-understanding/", wait_until="networkidle")
+    link = tab.locator("a.glightbox").first
+    link.scroll_into_view_if_needed()
+    link.tap()
+    image = tab.locator(".gslide.current img")
+    image.wait_for(state="visible")
+    tab.wait_for_timeout(600)
+    shown, natural = image.evaluate("i => [i.getBoundingClientRect().width, i.naturalWidth]")
+    assert 13 * shown / natural >= 12  # the drawings' smallest labels are 13 px
+    assert ("imgs/en/" in image.get_attribute("src")) == (prefix == "en/")
+    frame = tab.locator(".gslide.current .gslide-image")
+    assert frame.evaluate("f => f.scrollWidth > f.clientWidth")  # the rest is reached by panning
+    frame.evaluate("f => { f.scrollLeft = 300; }")
+    assert frame.evaluate("f => f.scrollLeft") > 0
+    # the browser pans and pinch-zooms it (manipulation = pan-x pan-y pinch-zoom)
+    assert image.evaluate("i => getComputedStyle(i).touchAction") in ("manipulation", "pan-x pan-y pinch-zoom", "auto")
+    context.close()
+
+
+def test_a_wide_formula_shows_that_it_scrolls(browser, served_site):
+    context = phone(browser)
+    tab = context.new_page()
+    tab.goto(f"{served_site}topics/video-understanding/", wait_until="networkidle")
+    wide = tab.evaluate("""[...document.querySelectorAll('div.qa-math')]
+        .filter(d => d.scrollWidth > d.clientWidth).map(d => getComputedStyle(d).backgroundImage)""")
+    assert wide and all(style.count("gradient") >= 2 for style in wide)
+    context.close()
+
+
+def test_print_shows_answers_and_figures_only(browser, served_site, corpus):
+    context = browser.new_context(viewport={"width": 1000, "height": 900})
+    tab = context.new_page()
+    tab.goto(f"{served_site}topics/video-understanding/", wait_until="networkidle")
+    tab.emulate_media(media="print")
+    hidden = tab.evaluate("""['.qa-share', '.qa-related', '.headerlink', '.md-header', '.md-sidebar',
+        '.md-footer', '.md-content__button'].map(s => [s, [...document.querySelectorAll(s)]
+        .every(e => getComputedStyle(e).display === 'none' || e.offsetParent === null)])""")
+    assert all(ok for _, ok in hidden), hidden
+    assert tab.locator("article p").first.is_visible() and tab.locator("article figure img").first.is_visible()
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def pages_site(site_build):
+    with serve(site_build.site, PagesHandler) as url:
+        yield url.rstrip("/") + REPO_PATH
+
+
+@pytest.mark.parametrize("path, heading, expected", [
+    ("en/topics/video-editng/", "Page not found", "video editing"),
+    ("topics/什么是dit/", "找不到这个页面", "DiT"),
+    ("zh-TW/topics/擴散模型/", "找不到這個頁面", "擴散模型"),
+])
+def test_404_keeps_the_address_and_suggests_questions_of_its_edition(browser, pages_site, path, heading, expected):
+    context = phone(browser)
+    tab = context.new_page()
+    tab.goto(pages_site + path, wait_until="networkidle")
+    tab.locator(".qa-suggest a").first.wait_for(timeout=5000)
+    assert unquote(tab.url) == pages_site + path  # the address the reader typed
+    assert tab.locator("article h1").inner_text() == heading
+    suggestions = tab.locator(".qa-suggest a").all_inner_texts()
+    assert 1 <= len(suggestions) <= 5 and expected in suggestions[0]
+    if path.startswith("en/"):
+        assert not any(HAN.search(text) for text in suggestions)
+    config = tab.evaluate("JSON.parse(document.getElementById('__config').textContent).base")
+    assert config.rstrip("/").endswith(path.split("/")[0]) if path.startswith(("en/", "zh-TW/")) else True
+    context.close()
