@@ -157,6 +157,7 @@ class Build:
         """404 pages, anchor map, short links and search indexes per edition; then the timing line."""
         qa_output.write_not_found_pages(site, self.not_found, site_url)
         qa_output.write_anchor_pages(site, self.corpus)
+        qa_output.write_study_catalogs(site, self.corpus)
         short = qa_output.write_short_pages(site, self.corpus, site_url, site_name)
         log.info("short link pages: %d", short)
         qa_output.drop_from_sitemap(site, "/topics/content-report/")

@@ -17,7 +17,7 @@ from qa_inputs import ENGLISH_FIGURES, FIGURE_SUFFIXES, FIGURES_DIR
 from qa_math import MathError
 
 # Interface strings the reader-side scripts (docs/javascripts/) show.
-READER_SCRIPT_STRINGS = ("share", "share_copied", "share_copy_failed")
+READER_SCRIPT_STRINGS = ("share", "study_", "import_", "review_", "practice_", "grade_")
 
 # Module globals survive `mkdocs serve` rebuilds; the build keys what it keeps by content.
 build = Build()
@@ -70,7 +70,8 @@ def apply_interface_text(config, edition: qa_i18n.Edition) -> None:
     config.extra["report_link"] = edition.interface("report")
     config.extra["edition_code"] = "" if edition.code == qa_i18n.DEFAULT else edition.code
     config.extra["report_path"] = qa_output.edition_path(edition.code, qa_output.REPORT_PAGE[:-3] + "/")
-    config.extra["qa_interface"] = {key: edition.interface(key) for key in READER_SCRIPT_STRINGS}
+    config.extra["qa_interface"] = {key: edition.interface(key) for key in edition.strings
+                                    if key.startswith(READER_SCRIPT_STRINGS)}
     config.mdx_configs.setdefault("toc", {})["permalink_title"] = edition.interface("permalink_title")
     config.copyright = edition.interface("copyright")
     for entry, key in zip(config.theme["palette"], ("palette_dark", "palette_light")):

@@ -183,7 +183,8 @@ class Edition:
         """Interface text; with count=1, the key's singular form ('<key>_one') where the edition has one."""
         if values.get("count") == 1 and f"{key}_one" in self.strings:
             key = f"{key}_one"
-        return self.strings.get(key, key).format(**values)
+        text = self.strings.get(key, key)
+        return text.format(**values) if values else text  # placeholders without values are the scripts' own
 
     def translation(self, question: Question) -> Translation | None:
         return self.english.questions.get(question.anchor) if self.is_english else None

@@ -32,6 +32,8 @@ def generated_pages(corpus: Corpus, home_page: str) -> dict[str, str]:
             wanted[edition.file_name(qa_render.page_path(page))] = qa_render.render_page(page, corpus, edition)
         wanted[edition.file_name(f"{GENERATED_DIR}/{qa_render.GLOSSARY_PAGE}.md")] = \
             qa_render.render_glossary(corpus, edition)
+        for kind in qa_render.STUDY_PAGES:
+            wanted[edition.file_name(f"{GENERATED_DIR}/{kind}.md")] = qa_render.render_study_page(kind, edition)
     traditional = corpus.editions[qa_i18n.TRADITIONAL]
     wanted[traditional.file_name("index.md")] = traditional.convert_page(home_page)
     return wanted
@@ -149,6 +151,18 @@ def write_anchor_pages(site: Path, corpus: Corpus) -> None:
             (folder / ANCHOR_PAGES).write_text(data, encoding="utf-8")
 
 
+STUDY_CATALOG = "study.json"
+
+
+def write_study_catalogs(site: Path, corpus: Corpus) -> None:
+    """Each edition's list of questions for the study script (titles, addresses, short ids)."""
+    for code, edition in corpus.editions.items():
+        folder = edition_folder(site, code)
+        if folder.is_dir():
+            data = json.dumps(qa_render.study_catalog(corpus, edition), ensure_ascii=False, separators=(",", ":"))
+            (folder / STUDY_CATALOG).write_text(data, encoding="utf-8")
+
+
 def search_index_paths(site: Path) -> dict[str, Path]:
     """Each built edition's search index."""
     paths = {code: edition_folder(site, code) / SEARCH_INDEX for code in qa_i18n.EDITIONS}
@@ -207,14 +221,14 @@ def drop_from_sitemap(site: Path, path_part: str) -> int:
         return 0
     ElementTree.register_namespace("", SITEMAP_NS)
     ElementTree.register_namespace("xhtml", "http://www.w3.org/1999/xhtml")
-    tree = ElementTree.parse(sitemap)
-    root = tree.getroot()
+    root = ElementTree.parse(sitemap).getroot()
     removed = [url for url in root.findall(f"{{{SITEMAP_NS}}}url")
                if path_part in (url.findtext(f"{{{SITEMAP_NS}}}loc") or "")]
     for url in removed:
         root.remove(url)
     if removed:
-        tree.write(sitemap, encoding="utf-8", xml_declaration=True)
+        sitemap.write_text('<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(root, encoding="unicode") + "\n",
+                           encoding="utf-8")
         compressed = site / f"{SITEMAP}.gz"
         if compressed.exists():
             compressed.write_bytes(gzip.compress(sitemap.read_bytes(), mtime=0))

@@ -86,6 +86,34 @@ def render_page(page: Page, corpus: Corpus | None = None, edition: Edition = ZH)
     return edition.convert_page("\n".join(lines))
 
 
+STUDY_PAGES = ("practice", "review")
+
+
+def render_study_page(kind: str, edition: Edition = ZH) -> str:
+    """The practice or review page: its text, and the element the study script fills."""
+    title = edition.string(f"{kind}_title")
+    lines = [*front_matter(title, "search:", "  exclude: true"), f"# {markdown_text(title)}", "",
+             markdown_text(edition.string(f"{kind}_intro")), "",
+             f'<div class="qa-{kind}-app"><p>{escape_text(edition.string("study_needs_script"))}</p></div>', ""]
+    return edition.convert_page("\n".join(lines))
+
+
+def study_catalog(corpus: Corpus, edition: Edition = ZH) -> dict:
+    """What the study script needs to know of the site: each section's questions with their short
+    id, title in the edition, address, and the ids of copies merged into them."""
+    present = {page.spec.id: page for page in corpus.pages}
+    sections = []
+    for section in corpus.sections:
+        pages = [present[p.id] for p in section.pages if p.id in present]
+        items = [{"id": corpus.short_ids[q.anchor], "title": edition.convert_page(edition.title(q)),
+                  "url": f"topics/{page.spec.id}/#{q.anchor}",
+                  "aliases": sorted({qa_short_links.short_id(a) for a in q.aliases} - {corpus.short_ids[q.anchor]})}
+                 for page in pages for q in page.questions]
+        if items:
+            sections.append({"title": edition.convert_page(edition.section_text(section)[0]), "questions": items})
+    return {"version": 1, "sections": sections}
+
+
 def page_description(page: Page, edition: Edition = ZH) -> str:
     """The page's own meta description: the questions it answers, as many as fit."""
     separator, colon = ("; ", ": ") if edition.is_english else ("；", "：")
@@ -166,6 +194,8 @@ def navigation(corpus: Corpus, edition: Edition = ZH) -> list:
         elif pages:
             nav.append({title: [{convert(edition.page_title(p)): f"topics/{p.id}.md"} for p in pages]})
     nav.append({convert(edition.string("glossary")): f"topics/{GLOSSARY_PAGE}.md"})
+    nav.append({convert(edition.string("study")): [{convert(edition.string(f"{kind}_title")): f"topics/{kind}.md"}
+                                                   for kind in STUDY_PAGES]})
     return nav
 
 

@@ -58,7 +58,7 @@ ALL_TAGS = {"*": {"id"}}
 # Classes the site's own markup uses; anything else a source might slip in is dropped.
 CLASSES = (
     {"glightbox", "headerlink", "qa-term", "qa-alias", "qa-math", "qa-overlap", "qa-related", "qa-term-uses",
-     "qa-figure", "highlight", "grid", "cards", "admonition", "admonition-title", "note", "warning",
+     "qa-figure", "qa-practice-app", "qa-review-app", "highlight", "grid", "cards", "admonition", "admonition-title", "note", "warning",
      "footnote", "footnote-ref", "footnote-backref", "arithmatex", "linenos", "filename"}
     | {name for name in STANDARD_TYPES.values() if name}
 )

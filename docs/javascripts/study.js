@@ -1,0 +1,374 @@
+// Study mode: mark questions known or to review, see progress, practise with spaced repetition.
+// Everything stays in this browser (localStorage), keyed by each question's short id, which all
+// three editions share. Scheduling is SM-2 (Wozniak, 1990).
+(function () {
+  var KEY = "qa-study";
+  var FORMAT = "ai-video-qa-study";
+  var VERSION = 1;
+  var DAY = 86400000;
+  var data = document.getElementById("qa-interface");
+  var text = data ? JSON.parse(data.textContent) : {};
+
+  function today(now) {
+    var date = new Date(now === undefined ? Date.now() : now);
+    return Math.floor((date.getTime() - date.getTimezoneOffset() * 60000) / DAY);
+  }
+
+  // SM-2: grade 1 again, 2 hard, 3 good, 4 easy (SM-2 qualities 1, 3, 4, 5).
+  function schedule(item, grade, day) {
+    var quality = [0, 1, 3, 4, 5][grade];
+    var ease = item.ease || 2.5, reps = item.reps || 0, interval = item.interval || 0;
+    if (quality < 3) {
+      reps = 0;
+      interval = 1;
+    } else {
+      reps += 1;
+      interval = reps === 1 ? 1 : reps === 2 ? 6 : Math.round(interval * ease);
+      ease = Math.max(1.3, ease + 0.1 - (5 - quality) * (0.08 + (5 - quality) * 0.02));
+    }
+    return { mark: quality >= 4 ? "known" : "review", ease: Math.round(ease * 100) / 100,
+             reps: reps, interval: interval, due: day + interval };
+  }
+
+  function load() {
+    try {
+      var state = JSON.parse(localStorage.getItem(KEY));
+      if (state && state.version === VERSION && state.items) return state;
+    } catch (error) {}
+    return { version: VERSION, items: {} };
+  }
+
+  function save(state) {
+    localStorage.setItem(KEY, JSON.stringify(state));
+  }
+
+  function root() {
+    var base = JSON.parse(document.getElementById("__config").textContent).base;
+    return new URL(base.replace(/\/?$/, "/"), location.href).href;
+  }
+
+  var catalog;
+  function questions() {
+    catalog = catalog || fetch(root() + "study.json").then(function (response) { return response.json(); });
+    return catalog;
+  }
+
+  // The state of a question, also found under the id of a copy merged into it.
+  function itemOf(state, question) {
+    var ids = [question.id].concat(question.aliases || []);
+    for (var i = 0; i < ids.length; i++) if (state.items[ids[i]]) return state.items[ids[i]];
+    return null;
+  }
+
+  function element(tag, className, content) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (content) node.textContent = content;
+    return node;
+  }
+
+  var status;
+  function announce(message) {
+    status = status || document.body.appendChild(element("div", "qa-sr"));
+    status.setAttribute("role", "status");
+    status.textContent = "";
+    setTimeout(function () { status.textContent = message; }, 50);
+  }
+
+  // --- reading pages: marks beside each question, and where the reader stopped ---------------
+  function markControls() {
+    var headings = document.querySelectorAll("article h2[data-short]");
+    if (!headings.length) return;
+    var state = load();
+    headings.forEach(function (heading) {
+      var id = heading.dataset.short, bar = element("div", "qa-study");
+      ["known", "review"].forEach(function (mark) {
+        var button = element("button", "qa-mark qa-mark--" + mark, text["study_" + mark]);
+        button.type = "button";
+        button.setAttribute("aria-pressed", String((state.items[id] || {}).mark === mark));
+        button.addEventListener("click", function () {
+          var current = load(), item = current.items[id] || {};
+          var on = item.mark !== mark;
+          if (on) {
+            item.mark = mark;
+            if (mark === "review") item.due = Math.min(item.due || today(), today());
+            current.items[id] = item;
+          } else {
+            delete item.mark;
+            if (!item.reps) delete current.items[id];
+          }
+          save(current);
+          bar.querySelectorAll("button").forEach(function (other) {
+            other.setAttribute("aria-pressed", String(on && other === button));
+          });
+          announce(on ? text["study_" + mark] + " ✓" : text.study_unmarked);
+        });
+        bar.appendChild(button);
+      });
+      heading.insertAdjacentElement("afterend", bar);
+    });
+    var remember = function () {
+      var current = load(), best = null;
+      headings.forEach(function (heading) {
+        if (heading.getBoundingClientRect().top < 120) best = heading;
+      });
+      best = best || headings[0];
+      current.last = { path: location.pathname, id: best.dataset.short, anchor: best.id,
+                       title: best.firstChild.textContent.trim() };
+      save(current);
+    };
+    var timer;
+    addEventListener("scroll", function () { clearTimeout(timer); timer = setTimeout(remember, 400); },
+                     { passive: true });
+    remember();
+  }
+
+  // --- home page: progress per section and a way back ------------------------------------------
+  function progress(place) {
+    var state = load();
+    questions().then(function (site) {
+      var box = element("div", "qa-progress admonition note"), day = today();
+      box.appendChild(element("p", "admonition-title", text.study_progress));
+      var list = element("ul"), known = 0, due = 0, total = 0;
+      site.sections.forEach(function (section) {
+        var k = 0, d = 0;
+        section.questions.forEach(function (question) {
+          var item = itemOf(state, question);
+          if (item && item.mark === "known") k++;
+          if (item && item.due !== undefined && item.due <= day) d++;
+        });
+        known += k; due += d; total += section.questions.length;
+        list.appendChild(element("li", "", text.study_section.replace("{title}", section.title)
+          .replace("{known}", k).replace("{total}", section.questions.length).replace("{due}", d)));
+      });
+      box.appendChild(element("p", "", text.study_total.replace("{known}", known).replace("{total}", total)
+        .replace("{due}", due)));
+      box.appendChild(list);
+      var links = element("p");
+      if (state.last && state.last.path) {
+        var back = element("a", "", text.study_continue + state.last.title);
+        back.href = state.last.path + "#" + encodeURIComponent(state.last.anchor);
+        links.appendChild(back);
+        links.appendChild(document.createTextNode(" · "));
+      }
+      [["practice", text.practice_title], ["review", text.review_title]].forEach(function (page, index) {
+        var link = element("a", "", page[1]);
+        link.href = root() + "topics/" + page[0] + "/";
+        links.appendChild(link);
+        if (!index) links.appendChild(document.createTextNode(" · "));
+      });
+      box.appendChild(links);
+      place.parentNode.insertBefore(box, place);
+    });
+  }
+
+  // --- review list, and the reader's data: export, import, clear -------------------------------
+  function reviewPage(app) {
+    questions().then(function (site) {
+      var state = load(), known = {}, shown = 0;
+      app.textContent = "";
+      site.sections.forEach(function (section) {
+        var items = section.questions.filter(function (question) {
+          known[question.id] = 1;
+          (question.aliases || []).forEach(function (alias) { known[alias] = 1; });
+          var item = itemOf(state, question);
+          return item && item.mark === "review";
+        });
+        if (!items.length) return;
+        app.appendChild(element("h2", "", section.title));
+        var list = app.appendChild(element("ul"));
+        items.forEach(function (question) {
+          var link = element("a", "", question.title);
+          link.href = root() + question.url;
+          list.appendChild(element("li")).appendChild(link);
+          shown++;
+        });
+      });
+      if (!shown) app.appendChild(element("p", "", text.review_empty));
+      var gone = Object.keys(state.items).filter(function (id) { return !known[id]; }).length;
+      if (gone) app.appendChild(element("p", "qa-gone", text.study_gone.replace("{count}", gone)));
+      app.appendChild(dataControls(known));
+    });
+  }
+
+  function dataControls(known) {
+    var box = element("div", "qa-data"), message = element("p", "qa-data__message");
+    message.setAttribute("role", "alert");
+    var exportButton = element("button", "md-button", text.study_export);
+    exportButton.addEventListener("click", function () {
+      var state = load();
+      var file = { format: FORMAT, version: VERSION, exported: new Date().toISOString(),
+                   items: state.items, last: state.last || null };
+      var link = element("a");
+      link.href = URL.createObjectURL(new Blob([JSON.stringify(file, null, 1)], { type: "application/json" }));
+      link.download = "ai-video-qa-progress.json";
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+    });
+    var input = element("input");
+    input.type = "file";
+    input.accept = "application/json,.json";
+    input.hidden = true;
+    var importButton = element("button", "md-button", text.study_import);
+    importButton.addEventListener("click", function () { input.click(); });
+    input.addEventListener("change", function () {
+      var reader = new FileReader();
+      reader.onload = function () {
+        var result = checkImport(String(reader.result), known);
+        message.textContent = result.error || text.study_imported.replace("{count}", Object.keys(result.items).length);
+        if (!result.error) {
+          save({ version: VERSION, items: result.items, last: result.last || undefined });
+          setTimeout(function () { location.reload(); }, 800);
+        }
+        input.value = "";
+      };
+      if (input.files[0]) reader.readAsText(input.files[0]);
+    });
+    var clearButton = element("button", "md-button", text.study_clear);
+    clearButton.addEventListener("click", function () {
+      if (!confirm(text.study_clear_confirm)) return;
+      localStorage.removeItem(KEY);
+      message.textContent = text.study_cleared;
+      setTimeout(function () { location.reload(); }, 800);
+    });
+    [exportButton, importButton, clearButton, input, message].forEach(function (node) { box.appendChild(node); });
+    return box;
+  }
+
+  function checkImport(raw, known) {
+    var file;
+    try { file = JSON.parse(raw); } catch (error) { return { error: text.import_not_json }; }
+    if (!file || file.format !== FORMAT || typeof file.items !== "object" || !file.items) {
+      return { error: text.import_not_export };
+    }
+    if (file.version !== VERSION) return { error: text.import_version.replace("{version}", file.version) };
+    var unknown = Object.keys(file.items).filter(function (id) { return !known[id]; });
+    if (unknown.length) {
+      return { error: text.import_unknown.replace("{count}", unknown.length).replace("{ids}", unknown.slice(0, 3).join(", ")) };
+    }
+    var bad = Object.keys(file.items).filter(function (id) {
+      var item = file.items[id];
+      return !item || typeof item !== "object" || (item.mark && item.mark !== "known" && item.mark !== "review") ||
+        (item.due !== undefined && typeof item.due !== "number");
+    });
+    if (bad.length) return { error: text.import_not_export };
+    return { items: file.items, last: file.last };
+  }
+
+  // --- practice: one question at a time, answer hidden until revealed, graded by the reader ----
+  function practicePage(app) {
+    questions().then(function (site) {
+      app.textContent = "";
+      var form = element("p", "qa-practice__scope"), select = element("select");
+      select.setAttribute("aria-label", text.practice_scope);
+      [["all", text.practice_all], ["due", text.practice_due], ["review", text.review_title]]
+        .concat(site.sections.map(function (section, index) { return ["section:" + index, section.title]; }))
+        .forEach(function (option) {
+          var node = element("option", "", option[1]);
+          node.value = option[0];
+          select.appendChild(node);
+        });
+      var start = element("button", "md-button md-button--primary", text.practice_start);
+      form.appendChild(select);
+      form.appendChild(start);
+      var card = element("div", "qa-card");
+      card.hidden = true;
+      app.appendChild(form);
+      app.appendChild(card);
+      var queue = [], current = null, revealed = false;
+
+      function pick(scope) {
+        var state = load(), day = today(), list = [];
+        site.sections.forEach(function (section, index) {
+          section.questions.forEach(function (question) {
+            var item = itemOf(state, question);
+            if (scope === "all" || scope === "section:" + index ||
+                (scope === "review" && item && item.mark === "review") ||
+                (scope === "due" && item && item.due !== undefined && item.due <= day)) list.push(question);
+          });
+        });
+        return list;
+      }
+
+      function show() {
+        current = queue.shift();
+        revealed = false;
+        card.textContent = "";
+        card.hidden = false;
+        if (!current) {
+          card.appendChild(element("p", "", text.practice_done));
+          announce(text.practice_done);
+          return;
+        }
+        card.appendChild(element("p", "qa-card__left", text.practice_left.replace("{count}", queue.length + 1)));
+        var title = card.appendChild(element("h2", "", current.title));
+        title.tabIndex = -1;
+        var reveal = card.appendChild(element("button", "md-button md-button--primary", text.practice_reveal));
+        reveal.addEventListener("click", showAnswer);
+        card.appendChild(element("div", "qa-card__answer")).hidden = true;
+        title.focus();
+        announce(current.title);
+      }
+
+      function showAnswer() {
+        if (!current || revealed) return;
+        revealed = true;
+        var answer = card.querySelector(".qa-card__answer"), question = current;
+        card.querySelector(".md-button--primary").remove();
+        fetch(root() + question.url.split("#")[0]).then(function (response) { return response.text(); })
+          .then(function (html) {
+            if (question !== current) return;
+            var page = new DOMParser().parseFromString(html, "text/html");
+            var heading = page.getElementById(decodeURIComponent(question.url.split("#")[1]));
+            for (var node = heading && heading.nextElementSibling; node && node.tagName !== "H2"; node = node.nextElementSibling) {
+              if (!node.classList.contains("qa-related")) answer.appendChild(document.importNode(node, true));
+            }
+            answer.hidden = false;
+            var grades = card.appendChild(element("div", "qa-grades"));
+            ["again", "hard", "good", "easy"].forEach(function (name, index) {
+              var button = element("button", "md-button", (index + 1) + " " + text["grade_" + name]);
+              button.addEventListener("click", function () { grade(index + 1); });
+              grades.appendChild(button);
+            });
+            announce(text.practice_revealed);
+          });
+      }
+
+      function grade(value) {
+        if (!current || !revealed || !card.querySelector(".qa-grades")) return;
+        var state = load(), question = current;
+        var previous = itemOf(state, question) || {};
+        var next = schedule(previous, value, today());
+        state.items[question.id] = next;
+        (question.aliases || []).forEach(function (alias) { delete state.items[alias]; });
+        save(state);
+        announce(text.practice_next.replace("{days}", next.interval));
+        show();
+      }
+
+      start.addEventListener("click", function () {
+        queue = pick(select.value);
+        show();
+      });
+      document.addEventListener("keydown", function (event) {
+        if (card.hidden || event.target.closest("select, input, textarea") || event.altKey || event.ctrlKey || event.metaKey) return;
+        if (event.key === " " && !revealed && !event.target.closest("button")) {
+          event.preventDefault();
+          showAnswer();
+        } else if (revealed && /^[1-4]$/.test(event.key)) {
+          event.preventDefault();
+          grade(Number(event.key));
+        }
+      });
+    });
+  }
+
+  window.qaStudy = { schedule: schedule, today: today, checkImport: checkImport, KEY: KEY };
+  markControls();
+  var review = document.querySelector(".qa-review-app"), practice = document.querySelector(".qa-practice-app");
+  if (review) reviewPage(review);
+  if (practice) practicePage(practice);
+  var cards = document.querySelector("article .grid.cards");
+  if (cards && !document.querySelector("article h2[data-short]")) progress(cards);
+})();
