@@ -17,6 +17,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from conftest import ROOT, run_build, serve
+from qa_render import STUDY_PAGES
 
 WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
 def configured_site_url() -> str:
@@ -139,7 +140,7 @@ def test_every_page_of_every_edition_works_under_the_repository_path(pages_serve
               for edition in ("", "en/", "zh-TW/")}
     print(f"\npages crawled per edition: {counts}; resources checked: {len(seen)}; anchors: {len(anchors)}")
     assert not broken
-    expected = len(corpus.pages) + 3  # topic pages, home, glossary, content report
+    expected = len(corpus.pages) + 3 + len(STUDY_PAGES)  # topic pages, home, glossary, content report, study pages
     assert set(counts.values()) == {expected}
 
 

@@ -126,6 +126,7 @@
   // --- home page: progress per section and a way back ------------------------------------------
   function progress(place) {
     var state = load();
+    if (!Object.keys(state.items).length && !state.last) return;  // a first visit: nothing to show, nothing moves
     questions().then(function (site) {
       var box = element("div", "qa-progress admonition note"), day = today();
       box.appendChild(element("p", "admonition-title", text.study_progress));
@@ -145,9 +146,13 @@
         .replace("{due}", due)));
       box.appendChild(list);
       var links = element("p");
-      if (state.last && state.last.path) {
-        var back = element("a", "", text.study_continue + state.last.title);
-        back.href = state.last.path + "#" + encodeURIComponent(state.last.anchor);
+      var last = null;
+      site.sections.forEach(function (section) {
+        section.questions.forEach(function (question) { if (state.last && question.id === state.last.id) last = question; });
+      });
+      if (last) {  // in this edition, wherever the reader stopped
+        var back = element("a", "", text.study_continue + last.title);
+        back.href = root() + last.url;
         links.appendChild(back);
         links.appendChild(document.createTextNode(" · "));
       }
