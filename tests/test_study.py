@@ -7,6 +7,8 @@ import json
 
 import pytest
 
+from qa_short_links import short_id
+
 EDITIONS = ["", "en/", "zh-TW/"]
 
 
@@ -130,3 +132,18 @@ def test_export_clear_import_round_trip_and_a_bad_file_changes_nothing(tab, serv
     tab.set_input_files(".qa-data input[type=file]", str(exported))
     tab.wait_for_timeout(1500)
     assert study_state(tab)["items"] == before
+
+
+def test_state_of_a_merged_copy_counts_and_a_vanished_question_is_ignored(tab, served_site, corpus):
+    """Upstream changes: state kept under the id of a copy that was merged into a question counts
+    for that question; state of a question no longer on the site is ignored and counted."""
+    question = next(q for q in corpus.questions
+                    if any(short_id(a) != corpus.short_ids[q.anchor] for a in q.aliases))
+    alias = next(short_id(a) for a in question.aliases if short_id(a) != corpus.short_ids[question.anchor])
+    tab.goto(f"{served_site}topics/review/", wait_until="networkidle")
+    state = {"version": 1, "items": {alias: {"mark": "review"}, "gonegone": {"mark": "known"}}}
+    tab.evaluate("s => localStorage.setItem('qa-study', JSON.stringify(s))", state)
+    tab.reload(wait_until="networkidle")
+    tab.locator(".qa-review-app a").first.wait_for()
+    assert tab.locator(".qa-review-app a").all_inner_texts() == [question.title]
+    assert "1 条记录" in tab.locator(".qa-gone").inner_text()
