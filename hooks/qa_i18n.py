@@ -6,6 +6,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from typing import Callable
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -167,7 +168,7 @@ class Edition:
 
     code: str
     english: English | None = None
-    convert_answer: object = None  # callable(answer, question) -> Markdown for Python-Markdown
+    convert_answer: Callable[[str, Question], str] | None = None  # answer -> Markdown for Python-Markdown
     notices: dict[str, str] = field(default_factory=dict)
     strings: dict[str, str] = field(default_factory=dict)  # interface text; the 简体 file's by default
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import qa_markdown
 import qa_sanitize
@@ -13,6 +14,10 @@ from qa_model import Change, Part, Question, SourceError
 from qa_normalize import (drop_empty, merge_duplicates, normalize_document, report_truncated,
                           slugify)
 from qa_read import read_source
+
+if TYPE_CHECKING:  # the link step and the editions come after this module in the pipeline
+    from qa_i18n import Edition
+    from qa_link import Links
 
 IMAGE_PATH = re.compile(r"^(?:\./)?imgs/(?P<name>[^/]+)$")
 
@@ -47,8 +52,8 @@ class Corpus:
     pages: list[Page]
     changes: list[Change]
     found: int = 0
-    links: object = None  # qa_link.Links, set by the link step
-    editions: dict = field(default_factory=dict)  # qa_i18n.Edition by language code
+    links: Links | None = None  # set by the link step
+    editions: dict[str, Edition] = field(default_factory=dict)  # by language code
     translated: tuple[int, int, int] = (0, 0, 0)  # English titles, answers, questions
     english_drawings: dict[str, bytes] = field(default_factory=dict)  # English copies of the SVG drawings
     short_ids: dict[str, str] = field(default_factory=dict)  # short link id by question anchor
