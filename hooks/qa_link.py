@@ -10,6 +10,7 @@ from functools import cached_property, lru_cache
 from dataclasses import dataclass, field
 
 
+from qa_blocks import code_lines
 from qa_model import Change, Question, SourceError
 from qa_schema import TEXT, parse_data
 from qa_normalize import body_key
@@ -116,7 +117,8 @@ def check_defining_questions(glossary: list[Term], anchors: set[str]) -> list[Ch
 
 def plain_text(markdown: str) -> str:
     """Answer text without Markdown syntax, HTML tags, link targets, code or formulas."""
-    text = re.sub(r"```.*?```|~~~.*?~~~", " ", markdown, flags=re.S)
+    code = code_lines(markdown)  # code blocks as GitHub reads them (qa_blocks), not by a regex
+    text = "\n".join(line for index, line in enumerate(markdown.split("\n")) if index not in code)
     text = re.sub(r"\$\$.*?\$\$|\$[^$\n]+\$", " ", text, flags=re.S)
     text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
     text = re.sub(r"<[^>]+>", " ", text)

@@ -17,7 +17,6 @@ TOC_TITLES = {"目录", "目錄", "contents", "tableofcontents"}
 ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 HTML_HEADING = re.compile(r"^\s*<h([1-6])((?:\s[^>]*)?)>(.*?)</h\1>\s*$", re.IGNORECASE)
 HTML_HEADING_START = re.compile(r"^\s*<h([1-6])\b", re.IGNORECASE)
-FENCE_OPEN = re.compile(r"^\s*(`{3,}|~{3,})([^`]*)$")
 TOC_ITEM = re.compile(r"^(\s*)[-*+][ \t]+\[(.+)\][ \t]*\((.*)\)[ \t]*$")
 NUMBERED_TITLE = re.compile(r"^\s*(\d+)\s*[.．、]\s*(.*)$")
 TAG = re.compile(r"<[^>]*>?")
