@@ -49,6 +49,8 @@ class Build:
     variants_key: tuple = ()
     not_found: dict[str, str] = field(default_factory=dict)
     timing: dict[str, list] = field(default_factory=dict)
+    saved_alternates: list | None = None  # the language menu while the 404 page is rendered
+    site_name: str = ""  # the 简体 edition's; the other editions' builds change the config's
     site_key: str = ""
     site_key_for: object = None
     templates: qa_cache.TemplateCache = field(default_factory=qa_cache.TemplateCache)
@@ -83,9 +85,11 @@ class Build:
         titled, answered, total = corpus.translated
         log.info("English edition: %d/%d titles and %d/%d answers translated", titled, total, answered, total)
 
-    def start_edition(self, code: str) -> None:
+    def start_edition(self, code: str, site_name: str) -> None:
         """Note the time, make jieba segment for the edition; the first edition forgets old caches."""
         self.timing[code] = [time.perf_counter(), None]
+        if code == qa_i18n.DEFAULT:
+            self.site_name = site_name
         self.use_search_dictionary(code)
         if code == qa_i18n.DEFAULT:
             self.segmenter.new_build()
@@ -153,12 +157,12 @@ class Build:
             self.timing[code][1] = time.perf_counter()
 
     # --- check the output -----------------------------------------------------------------------
-    def finish_site(self, site: Path, site_url: str, site_name: str, split_index: bool) -> None:
+    def finish_site(self, site: Path, site_url: str, split_index: bool) -> None:
         """404 pages, anchor map, short links and search indexes per edition; then the timing line."""
         qa_output.write_not_found_pages(site, self.not_found, site_url)
         qa_output.write_anchor_pages(site, self.corpus)
         qa_output.write_study_catalogs(site, self.corpus)
-        short = qa_output.write_short_pages(site, self.corpus, site_url, site_name)
+        short = qa_output.write_short_pages(site, self.corpus, site_url, self.site_name)
         log.info("short link pages: %d", short)
         qa_output.drop_from_sitemap(site, "/topics/content-report/")
         if split_index:

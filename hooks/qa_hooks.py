@@ -52,7 +52,7 @@ def use_search_dictionary(code: str = qa_i18n.DEFAULT) -> None:
 def on_config(config):
     """Build the corpus; set the edition's navigation and interface text."""
     try:
-        build.start_edition(edition_code(config))
+        build.start_edition(edition_code(config), config.site_name)
     except BuildError as error:
         raise PluginError(str(error)) from None
     corpus_for(Path(config.docs_dir), Path(config.config_file_path).parent / FIGURES_DIR)
@@ -135,8 +135,21 @@ def on_post_page(output, page, config):
     return qa_output.tidy_page(output, config.extra["search_label"])
 
 
+def on_pre_template(template, template_name, config):
+    """The 404 page's language menu goes to each edition's home (it has no page of its own to
+    translate; left alone it would point at whatever page was built last)."""
+    # mkdocs-static-i18n sets the menu as an attribute of `extra` (which the theme reads first), not its item.
+    alternates = getattr(config.extra, "alternate", None) or config.extra.get("alternate")
+    if template_name == qa_output.NOT_FOUND and alternates:
+        build.saved_alternates = alternates
+        config.extra.alternate = qa_output.edition_homes(alternates, config.site_url or "/")
+    return template
+
+
 def on_post_template(output, template_name, config):
     """Keep each edition's 404 page; note build times."""
+    if template_name == qa_output.NOT_FOUND and build.saved_alternates is not None:
+        config.extra.alternate, build.saved_alternates = build.saved_alternates, None
     build.end_template(template_name, output, edition_code(config))
     return output
 
@@ -148,8 +161,7 @@ def on_post_build(config):
     if plugin is not None and plugin.building:
         return  # an inner build of one edition; the outer build finishes the job
     try:
-        build.finish_site(Path(config.site_dir), config.site_url or "/", config.site_name,
-                          split_index=plugin is not None)
+        build.finish_site(Path(config.site_dir), config.site_url or "/", split_index=plugin is not None)
     except BuildError as error:
         raise PluginError(str(error)) from None
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import qa_i18n
 import qa_render
@@ -120,6 +121,12 @@ def tidy_page(output: str, search_label: str) -> str:
     if script and LIGHTBOX_INIT in output:
         output = output.replace(script.group(0), "", 1).replace(LIGHTBOX_INIT, script.group(0) + LIGHTBOX_INIT, 1)
     return output.replace(SEARCH_DIALOG, SEARCH_DIALOG[:-1] + f' aria-label="{search_label}">', 1)
+
+
+def edition_homes(alternates: list[dict], site_url: str) -> list[dict]:
+    """The language menu's entries pointing at each edition's home page."""
+    base = urlsplit(site_url).path.rstrip("/") + "/"
+    return [{**entry, "link": base + edition_path(entry.get("lang", ""), "")} for entry in alternates]
 
 
 def edition_path(code: str, path: str) -> str:

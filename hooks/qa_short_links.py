@@ -75,12 +75,13 @@ def assign_short_ids(questions: list[Question], recorded: dict[str, str]) \
 
 
 LIST_OR_HEADING = re.compile(r"^\s*(?:[-*+]|\d+[.)]|#{1,6})\s+", re.M)
+TABLE_ROW = re.compile(r"^\s*\|.*$", re.M)
 EMPHASIS = re.compile(r"\*{1,3}|(?<!\w)_{1,3}|_{1,3}(?!\w)")
 
 
 def description(markdown: str, length: int = DESCRIPTION_LENGTH) -> str:
     """The start of an answer as one line of plain text, cut at a word or character."""
-    text = plain_text(EMPHASIS.sub("", LIST_OR_HEADING.sub("", markdown)))
+    text = plain_text(EMPHASIS.sub("", LIST_OR_HEADING.sub("", TABLE_ROW.sub("", markdown))))
     text = re.sub(r"\s+([,.;:!?，。；：！？、）])", r"\1", re.sub(r"\s+", " ", text))
     text = re.sub(r"([，。；：！？、（])\s+", r"\1", text).strip()
     if len(text) <= length:
@@ -102,6 +103,7 @@ def short_page(*, lang: str, title: str, summary: str, site_name: str, target: s
     tags = [
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width,initial-scale=1">',
+        '<link rel="icon" href="data:,">',
         f"<title>{attr(title)} - {attr(site_name)}</title>",
         f'<meta name="description" content="{attr(summary)}">',
         f'<link rel="canonical" href="{attr(canonical)}">',

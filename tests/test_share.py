@@ -106,7 +106,9 @@ def test_every_question_has_a_short_link_page_with_preview_tags(site_build, corp
         page_file = site_build.site / urlparse(page_url).path.lstrip("/") / "index.html"
         assert anchor in {e.get("id") for e in BeautifulSoup(page_file.read_text("utf-8"), "html.parser").find_all("h2")}
         if prefix == "en/":
-            assert not HAN.search(meta["og:title"])
+            assert not HAN.search(meta["og:title"]) and not HAN.search(meta["og:site_name"])
+        else:  # the edition's own site name, not the one the last edition's build left in the config
+            assert meta["og:site_name"] == edition.convert_page("AI 视频面试题库")
     print(f"\nshort link pages {prefix or 'zh/'}: {len(sizes)}, largest {max(sizes)} bytes")
     assert max(sizes) <= 4096
 
@@ -294,3 +296,10 @@ def test_404_keeps_the_address_and_suggests_questions_of_its_edition(browser, pa
     config = tab.evaluate("JSON.parse(document.getElementById('__config').textContent).base")
     assert config.rstrip("/").endswith(path.split("/")[0]) if path.startswith(("en/", "zh-TW/")) else True
     context.close()
+
+
+@pytest.mark.parametrize("prefix", list(EDITIONS))
+def test_the_404_language_menu_goes_to_each_edition_home(site_build, prefix):
+    soup = BeautifulSoup((site_build.site / prefix / "404.html").read_text("utf-8"), "html.parser")
+    links = {a["hreflang"]: urlparse(a["href"]).path for a in soup.select("a.md-select__link")}
+    assert links == {"zh": REPO_PATH, "en": f"{REPO_PATH}en/", "zh-TW": f"{REPO_PATH}zh-TW/"}

@@ -18,7 +18,7 @@ def tab(browser, served_site):
                                   accept_downloads=True)
     page = context.new_page()
     errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("pageerror", lambda error: errors.append(f"{error.message} {error.stack}"))
     page.errors = errors
     yield page
     assert errors == []
@@ -89,7 +89,7 @@ def test_practice_reveals_grades_and_the_due_count_changes(tab, served_site, cor
     answer.wait_for(state="visible")
     assert answer.locator("p").count() >= 1  # the answer, taken from the question's own page
     # what a screen reader hears
-    tab.wait_for_function("document.querySelector('.qa-sr[role=status]').textContent.startsWith('The answer is shown')")
+    tab.wait_for_function("document.querySelector('.qa-sr[role=status]').textContent.includes('The answer is shown')")
     tab.keyboard.press("3")
     tab.locator(".qa-card").get_by_text("This round is done.").wait_for()
     item = next(iter(study_state(tab)["items"].values()))
@@ -99,7 +99,8 @@ def test_practice_reveals_grades_and_the_due_count_changes(tab, served_site, cor
     assert "0 due for review today" in tab.locator(".qa-progress").inner_text()
 
 
-def test_export_clear_import_round_trip_and_a_bad_file_changes_nothing(tab, served_site, tmp_path):
+def test_export_clear_import_round_trip_and_a_bad_file_changes_nothing(tab, served_site, tmp_path, corpus):
+    known_id = next(iter(corpus.short_ids.values()))
     tab.goto(f"{served_site}topics/video-editing/", wait_until="networkidle")
     tab.locator(".qa-study .qa-mark--known").nth(0).tap()
     tab.locator(".qa-study .qa-mark--review").nth(1).tap()
@@ -119,6 +120,15 @@ def test_export_clear_import_round_trip_and_a_bad_file_changes_nothing(tab, serv
         "version.json": json.dumps({"format": "ai-video-qa-study", "version": 9, "items": {}}),
         "unknown.json": json.dumps({"format": "ai-video-qa-study", "version": 1, "items": {"zzzzzz": {"mark": "known"}}}),
         "other.json": json.dumps({"hello": 1}),
+        "no-version.json": json.dumps({"format": "ai-video-qa-study", "items": {}}),
+        "array.json": json.dumps({"format": "ai-video-qa-study", "version": 1, "items": []}),
+        "proto.json": '{"format": "ai-video-qa-study", "version": 1, "items": {"__proto__": {"mark": "known"}}}',
+        "constructor.json": json.dumps({"format": "ai-video-qa-study", "version": 1, "items": {"constructor": {}}}),
+        "types.json": json.dumps({"format": "ai-video-qa-study", "version": 1,
+                                  "items": {known_id: {"mark": "review", "ease": "abc", "reps": "2", "due": 5}}}),
+        "negative.json": json.dumps({"format": "ai-video-qa-study", "version": 1, "items": {known_id: {"due": -3}}}),
+        "mark.json": json.dumps({"format": "ai-video-qa-study", "version": 1, "items": {known_id: {"mark": ""}}}),
+        "last.json": json.dumps({"format": "ai-video-qa-study", "version": 1, "items": {}, "last": "hello"}),
     }
     for name, content in bad.items():
         (tmp_path / name).write_text(content)
@@ -147,3 +157,20 @@ def test_state_of_a_merged_copy_counts_and_a_vanished_question_is_ignored(tab, s
     tab.locator(".qa-review-app a").first.wait_for()
     assert tab.locator(".qa-review-app a").all_inner_texts() == [question.title]
     assert "1 条记录" in tab.locator(".qa-gone").inner_text()
+
+
+def test_an_empty_scope_says_so_and_blocked_storage_is_explained(tab, served_site):
+    tab.goto(f"{served_site}en/topics/practice/", wait_until="networkidle")
+    tab.select_option(".qa-practice__scope select", "review")
+    tab.locator(".qa-practice__scope button").click()
+    assert tab.locator(".qa-card").inner_text().startswith("Nothing in this scope yet")
+    # A browser that refuses storage: marks do nothing harmful and the reader is told.
+    tab.add_init_script("Object.defineProperty(window, 'localStorage', {get() { throw new DOMException('no', 'SecurityError'); }})")
+    tab.goto(f"{served_site}en/topics/video-editing/", wait_until="networkidle")
+    theirs = len(tab.errors)  # the theme's own head script fails on storage too, before ours runs
+    tab.locator(".qa-study .qa-mark--known").first.click()
+    tab.mouse.wheel(0, 600)
+    tab.wait_for_function("document.querySelector('.qa-sr[role=status]').textContent.includes('cannot be saved')")
+    tab.wait_for_timeout(600)  # the scroll position is saved too
+    assert len(tab.errors) == theirs
+    tab.errors.clear()

@@ -4,15 +4,13 @@
   var data = document.getElementById("qa-interface");
   if (!data) return;
   var text = JSON.parse(data.textContent);
-  var status;
+  // Created before it is needed: a status region filled as it appears may not be read out.
+  var status = document.createElement("div");
+  status.className = "qa-toast";
+  status.setAttribute("role", "status");
+  document.body.appendChild(status);
 
   function announce(message) {
-    if (!status) {
-      status = document.createElement("div");
-      status.className = "qa-toast";
-      status.setAttribute("role", "status");
-      document.body.appendChild(status);
-    }
     status.textContent = message;
     status.classList.add("qa-toast--shown");
     clearTimeout(announce.timer);
@@ -39,12 +37,18 @@
     var url = new URL("../../q/" + heading.dataset.short + "/", location.href).href;
     var title = heading.firstChild ? heading.firstChild.textContent.trim() : document.title;
     if (navigator.share && matchMedia("(pointer: coarse)").matches) {
-      navigator.share({ title: title, url: url }).catch(function () {});
+      navigator.share({ title: title, url: url }).catch(function (error) {
+        if (error.name !== "AbortError") copyLink(url, button);  // refused, not cancelled: copy instead
+      });
       return;
     }
+    copyLink(url, button);
+  }
+
+  function copyLink(url, button) {
     copy(url).then(function () {
       button.dataset.done = "";
-      announce(text.share_copied + " " + url);
+      announce(text.share_copied + (/：$/.test(text.share_copied) ? "" : " ") + url);
       setTimeout(function () { delete button.dataset.done; }, 2500);
     }, function () {
       window.prompt(text.share_copy_failed, url);

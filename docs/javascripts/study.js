@@ -30,16 +30,30 @@
              reps: reps, interval: interval, due: day + interval };
   }
 
+  function isRecord(value) {
+    return !!value && typeof value === "object" && !Array.isArray(value);
+  }
+
   function load() {
     try {
       var state = JSON.parse(localStorage.getItem(KEY));
-      if (state && state.version === VERSION && state.items) return state;
+      if (isRecord(state) && state.version === VERSION && isRecord(state.items)) {
+        var items = {};
+        Object.keys(state.items).forEach(function (id) { if (isRecord(state.items[id])) items[id] = state.items[id]; });
+        return { version: VERSION, items: items, last: isRecord(state.last) ? state.last : undefined };
+      }
     } catch (error) {}
     return { version: VERSION, items: {} };
   }
 
   function save(state) {
-    localStorage.setItem(KEY, JSON.stringify(state));
+    try {
+      localStorage.setItem(KEY, JSON.stringify(state));
+      return true;
+    } catch (error) {  // storage blocked or full: say so instead of failing silently
+      announce(text.study_not_saved);
+      return false;
+    }
   }
 
   function root() {
@@ -67,12 +81,18 @@
     return node;
   }
 
-  var status;
+  var status, pending = [];
   function announce(message) {
-    status = status || document.body.appendChild(element("div", "qa-sr"));
-    status.setAttribute("role", "status");
-    status.textContent = "";
-    setTimeout(function () { status.textContent = message; }, 50);
+    if (!status) {
+      status = document.body.appendChild(element("div", "qa-sr"));
+      status.setAttribute("role", "status");
+    }
+    pending.push(message);
+    clearTimeout(announce.timer);
+    announce.timer = setTimeout(function () {
+      status.textContent = pending.join(" ");
+      pending = [];
+    }, 50);
   }
 
   // --- reading pages: marks beside each question, and where the reader stopped ---------------
@@ -92,6 +112,7 @@
           if (on) {
             item.mark = mark;
             if (mark === "review") item.due = Math.min(item.due || today(), today());
+            if (mark === "known" && !item.reps) delete item.due;
             current.items[id] = item;
           } else {
             delete item.mark;
@@ -170,7 +191,7 @@
   // --- review list, and the reader's data: export, import, clear -------------------------------
   function reviewPage(app) {
     questions().then(function (site) {
-      var state = load(), known = {}, shown = 0;
+      var state = load(), known = Object.create(null), shown = 0;
       app.textContent = "";
       site.sections.forEach(function (section) {
         var items = section.questions.filter(function (question) {
@@ -241,24 +262,38 @@
     return box;
   }
 
+  function whole(value, least) {
+    return typeof value === "number" && Math.floor(value) === value && value >= least && value < 1e7;
+  }
+
+  // A valid export: this site's format and version, known ids, items of the right shape.
   function checkImport(raw, known) {
     var file;
-    try { file = JSON.parse(raw); } catch (error) { return { error: text.import_not_json }; }
-    if (!file || file.format !== FORMAT || typeof file.items !== "object" || !file.items) {
-      return { error: text.import_not_export };
-    }
-    if (file.version !== VERSION) return { error: text.import_version.replace("{version}", file.version) };
-    var unknown = Object.keys(file.items).filter(function (id) { return !known[id]; });
+    try { file = JSON.parse(raw.replace(/^\ufeff/, "")); } catch (error) { return { error: text.import_not_json }; }
+    if (!isRecord(file) || file.format !== FORMAT || !isRecord(file.items)) return { error: text.import_not_export };
+    if (file.version !== VERSION) return { error: text.import_version.replace("{version}", String(file.version)) };
+    var ids = Object.keys(file.items);
+    var unknown = ids.filter(function (id) { return !Object.prototype.hasOwnProperty.call(known, id); });
     if (unknown.length) {
       return { error: text.import_unknown.replace("{count}", unknown.length).replace("{ids}", unknown.slice(0, 3).join(", ")) };
     }
-    var bad = Object.keys(file.items).filter(function (id) {
+    var bad = ids.filter(function (id) {
       var item = file.items[id];
-      return !item || typeof item !== "object" || (item.mark && item.mark !== "known" && item.mark !== "review") ||
-        (item.due !== undefined && typeof item.due !== "number");
+      if (!isRecord(item)) return true;
+      return Object.keys(item).some(function (key) {
+        var value = item[key];
+        if (key === "mark") return value !== "known" && value !== "review";
+        if (key === "due" || key === "interval" || key === "reps") return !whole(value, 0);
+        if (key === "ease") return typeof value !== "number" || !(value >= 1.3 && value <= 10);
+        return true;
+      });
     });
-    if (bad.length) return { error: text.import_not_export };
-    return { items: file.items, last: file.last };
+    var last = file.last;
+    if (bad.length || (last !== null && last !== undefined &&
+        !(isRecord(last) && typeof last.id === "string" && typeof last.title === "string"))) {
+      return { error: text.import_not_export };
+    }
+    return { items: file.items, last: last || undefined };
   }
 
   // --- practice: one question at a time, answer hidden until revealed, graded by the reader ----
@@ -296,14 +331,15 @@
         return list;
       }
 
-      function show() {
+      function show(first) {
         current = queue.shift();
         revealed = false;
         card.textContent = "";
         card.hidden = false;
         if (!current) {
-          card.appendChild(element("p", "", text.practice_done));
-          announce(text.practice_done);
+          var done = first ? text.practice_empty : text.practice_done;
+          card.appendChild(element("p", "", done));
+          announce(done);
           return;
         }
         card.appendChild(element("p", "qa-card__left", text.practice_left.replace("{count}", queue.length + 1)));
@@ -329,6 +365,8 @@
             for (var node = heading && heading.nextElementSibling; node && node.tagName !== "H2"; node = node.nextElementSibling) {
               if (!node.classList.contains("qa-related")) answer.appendChild(document.importNode(node, true));
             }
+            // A figure stays on this page: the lightbox is not set up here, and its link would leave practice.
+            answer.querySelectorAll("a.glightbox").forEach(function (link) { link.replaceWith.apply(link, link.childNodes); });
             answer.hidden = false;
             var grades = card.appendChild(element("div", "qa-grades"));
             ["again", "hard", "good", "easy"].forEach(function (name, index) {
@@ -354,7 +392,7 @@
 
       start.addEventListener("click", function () {
         queue = pick(select.value);
-        show();
+        show(true);
       });
       document.addEventListener("keydown", function (event) {
         if (card.hidden || event.target.closest("select, input, textarea") || event.altKey || event.ctrlKey || event.metaKey) return;
