@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "bench")]
 
 from conftest import CHROMIUM_ARGS, find_chromium  # noqa: E402
-from run import NOT_QUESTION_PAGES, lighthouse, serve, timed_build  # noqa: E402
+from run import NOT_QUESTION_PAGES, print_lighthouse, serve, timed_build  # noqa: E402
 
 SCRIPTS = ("javascripts/share.js", "javascripts/study.js")
 DUE = 100
@@ -99,12 +99,7 @@ def main() -> None:
             pages = {"home": base, f"largest question page ({largest.parent.name})": f"{base}topics/{largest.parent.name}/"}
             if (site / "topics" / "practice").is_dir():
                 pages["practice"] = f"{base}topics/practice/"
-            for name, url in pages.items():
-                result = lighthouse(url, chromium, args.runs)
-                scores = ", ".join(f"{k} {v:g}" for k, v in result["scores"].items())
-                print(f"lighthouse {name} (median of {args.runs}; performance runs {result['runs']}): {scores}")
-                if result["failing"]:
-                    print(f"  audits below full marks in some run: {', '.join(result['failing'])}")
+            print_lighthouse(pages, chromium, args.runs)
         server.shutdown()
 
 

@@ -183,6 +183,16 @@ def lighthouse(url: str, chromium: str, runs: int = 3) -> dict:
     return {"scores": scores, "failing": failing, "runs": [r["scores"]["performance"] for r in results]}
 
 
+def print_lighthouse(pages: dict[str, str], chromium: str, runs: int) -> None:
+    """One line of median Lighthouse scores per page, and the audits that fell short in some run."""
+    for name, url in pages.items():
+        result = lighthouse(url, chromium, runs)
+        scores = ", ".join(f"{k} {v:g}" for k, v in result["scores"].items())
+        print(f"lighthouse {name} (median of {runs}; performance runs {result['runs']}): {scores}")
+        if result["failing"]:
+            print(f"  audits below full marks in some run: {', '.join(result['failing'])}")
+
+
 def lighthouse_once(url: str, chromium: str) -> dict:
     """Lighthouse scores (mobile) for one page, one run."""
     binary = BENCH / "node_modules" / ".bin" / "lighthouse"
@@ -301,12 +311,7 @@ def main() -> None:
                     else f"{key} {value}" for key, value in weight.items()))
             browser.close()
         if not args.skip_lighthouse:
-            for name, url in pages.items():
-                result = lighthouse(url, chromium, args.runs)
-                scores = ", ".join(f"{k} {v:g}" for k, v in result["scores"].items())
-                print(f"lighthouse {name} (median of {args.runs}; performance runs {result['runs']}): {scores}")
-                if result["failing"]:
-                    print(f"  audits below full marks in some run: {', '.join(result['failing'])}")
+            print_lighthouse(pages, chromium, args.runs)
         server.shutdown()
 
     search = [sys.executable, str(BENCH / "search_bench.py"), "--runs", str(args.runs)]
