@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -15,9 +16,6 @@ import qa_sanitize
 from qa_build import Build, BuildError
 from qa_inputs import ENGLISH_FIGURES, FIGURE_SUFFIXES, FIGURES_DIR
 from qa_math import MathError
-
-# Interface strings the reader-side scripts (docs/javascripts/) show.
-READER_SCRIPT_STRINGS = ("share", "study_", "import_", "review_", "practice_", "grade_")
 
 # Module globals survive `mkdocs serve` rebuilds; the build keys what it keeps by content.
 build = Build()
@@ -33,49 +31,36 @@ def current_edition(config) -> qa_i18n.Edition:
     return build.corpus.editions[edition_code(config)]
 
 
-def corpus_for(docs_dir: Path, figures_dir: Path):
-    """The corpus of a project (also used by tests); a build error becomes MkDocs' error."""
+@contextmanager
+def reported():
+    """Input that cannot become a correct site stops the build with MkDocs' own error (no traceback)."""
     try:
-        return build.load(docs_dir, figures_dir)
+        yield
     except BuildError as error:
         raise PluginError(str(error)) from None
+
+
+def corpus_for(docs_dir: Path, figures_dir: Path):
+    """The corpus of a project (also used by tests)."""
+    with reported():
+        return build.load(docs_dir, figures_dir)
 
 
 def use_search_dictionary(code: str = qa_i18n.DEFAULT) -> None:
     """jieba segments with the site's short-word list of an edition (also used by tests)."""
-    try:
+    with reported():
         build.use_search_dictionary(code)
-    except BuildError as error:
-        raise PluginError(str(error)) from None
 
 
 def on_config(config):
     """Build the corpus; set the edition's navigation and interface text."""
-    try:
+    with reported():
         build.start_edition(edition_code(config), config.site_name)
-    except BuildError as error:
-        raise PluginError(str(error)) from None
     corpus_for(Path(config.docs_dir), Path(config.config_file_path).parent / FIGURES_DIR)
     edition = current_edition(config)
     config.nav = qa_render.navigation(build.corpus, edition)
-    apply_interface_text(config, edition)
+    qa_output.apply_interface_text(config, edition)
     return config
-
-
-def apply_interface_text(config, edition: qa_i18n.Edition) -> None:
-    """The theme's and extensions' interface strings in the edition's language (qa_i18n, site.yml)."""
-    config.extra["search_translations"] = edition.search_translations()
-    config.extra["not_found"] = edition.not_found()
-    config.extra["search_label"] = edition.interface("search_label")
-    config.extra["report_link"] = edition.interface("report")
-    config.extra["edition_code"] = "" if edition.code == qa_i18n.DEFAULT else edition.code
-    config.extra["report_path"] = qa_output.edition_path(edition.code, qa_output.REPORT_PAGE[:-3] + "/")
-    config.extra["qa_interface"] = {key: edition.interface(key) for key in edition.strings
-                                    if key.startswith(READER_SCRIPT_STRINGS)}
-    config.mdx_configs.setdefault("toc", {})["permalink_title"] = edition.interface("permalink_title")
-    config.copyright = edition.interface("copyright")
-    for entry, key in zip(config.theme["palette"], ("palette_dark", "palette_light")):
-        entry["toggle"]["name"] = edition.interface(key)
 
 
 def on_pre_build(config):
@@ -160,18 +145,13 @@ def on_post_build(config):
     plugin = config.plugins.get("i18n")
     if plugin is not None and plugin.building:
         return  # an inner build of one edition; the outer build finishes the job
-    try:
+    with reported():
         build.finish_site(Path(config.site_dir), config.site_url or "/", split_index=plugin is not None)
-    except BuildError as error:
-        raise PluginError(str(error)) from None
 
 
 def on_serve(server, config, builder):
     """Watch the docs folder but not the pages this hook generates into it, so a change rebuilds once."""
-    docs_dir = Path(config.docs_dir)
-    generated = qa_output.generated_paths(docs_dir)
     server.unwatch(config.docs_dir)
-    for path in sorted(docs_dir.iterdir()):
-        if path not in generated:
-            server.watch(str(path))
+    for path in qa_output.watched_paths(Path(config.docs_dir)):
+        server.watch(str(path))
     return server

@@ -52,9 +52,32 @@ def write_generated_pages(docs_dir: Path, wanted: dict[str, str]) -> None:
             stale.unlink()
 
 
-def generated_paths(docs_dir: Path) -> set[Path]:
-    """What `mkdocs serve` must not watch: the pages written above."""
-    return {docs_dir / GENERATED_DIR, docs_dir / qa_i18n.Edition(qa_i18n.TRADITIONAL).file_name("index.md")}
+def watched_paths(docs_dir: Path) -> list[Path]:
+    """What `mkdocs serve` watches in docs/: everything but the pages written above, so a change
+    rebuilds once."""
+    generated = {docs_dir / GENERATED_DIR, docs_dir / qa_i18n.Edition(qa_i18n.TRADITIONAL).file_name("index.md")}
+    return [path for path in sorted(docs_dir.iterdir()) if path not in generated]
+
+
+# Interface strings the reader-side scripts (docs/javascripts/) show, by key prefix.
+READER_SCRIPT_STRINGS = ("share", "study_", "import_", "review_", "practice_", "grade_")
+
+
+def apply_interface_text(config, edition: qa_i18n.Edition) -> None:
+    """The theme's and extensions' interface strings in the edition's language (data/strings.yml, en/site.yml)."""
+    config.extra["search_translations"] = edition.search_translations()
+    config.extra["not_found"] = edition.not_found()
+    config.extra["search_label"] = edition.interface("search_label")
+    config.extra["report_link"] = edition.interface("report")
+    config.extra["edition_code"] = "" if edition.code == qa_i18n.DEFAULT else edition.code
+    config.extra["report_path"] = edition_path(edition.code, REPORT_PAGE[:-3] + "/")
+    config.extra["qa_interface"] = {key: edition.interface(key) for key in edition.strings
+                                    if key.startswith(READER_SCRIPT_STRINGS)}
+    config.mdx_configs.setdefault("toc", {})["permalink_title"] = edition.interface("permalink_title")
+    config.copyright = edition.interface("copyright")
+    for entry, key in zip(config.theme["palette"], ("palette_dark", "palette_light")):
+        entry["toggle"]["name"] = edition.interface(key)
+
 
 
 def base_path(src_uri: str) -> str:
