@@ -88,10 +88,9 @@ class Build:
     def start_edition(self, code: str, site_name: str) -> None:
         """Note the time, make jieba segment for the edition; the first edition forgets old caches."""
         self.timing[code] = [time.perf_counter(), None]
-        if code == qa_i18n.DEFAULT:
-            self.site_name = site_name
         self.use_search_dictionary(code)
         if code == qa_i18n.DEFAULT:
+            self.site_name = site_name
             self.segmenter.new_build()
             self.renders.new_build()
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ElementTree
 
+from qa_i18n import FIGURE_LABELS_FILE
 from qa_model import Change
 
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -13,7 +14,7 @@ TEXT_TAGS = {f"{{{SVG_NS}}}{name}" for name in ("text", "tspan", "title", "desc"
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # Full-width punctuation left in a text without Han characters reads oddly among English words.
 FULL_WIDTH = str.maketrans({"，": ", ", "：": ": ", "（": " (", "）": ") ", "；": "; ", "、": ", "})
-LABELS_FILE = "data/en/figure-labels.yml"
+LABELS_FILE = f"data/en/{FIGURE_LABELS_FILE}"
 
 
 def _replace(text: str | None, labels: dict[str, str], missing: list[str]) -> str | None:
@@ -21,7 +22,7 @@ def _replace(text: str | None, labels: dict[str, str], missing: list[str]) -> st
         return text
     core = text.strip()
     if not HAN.search(core):
-        replaced = core.translate(FULL_WIDTH).strip() if any(ch in core for ch in "，：（）；、") else core
+        replaced = core.translate(FULL_WIDTH).strip()
     elif core in labels:
         replaced = labels[core]
     else:
@@ -61,7 +62,7 @@ def english_drawings(drawings: dict[str, bytes], labels: dict[str, dict[str, str
             changes.append(Change("figure", f"imgs/{name}", error.position[0],
                                   f"not readable as SVG ({error}); the English edition shows the Chinese drawing"))
             continue
-        for text in missing:
-            changes.append(Change("figure", LABELS_FILE, 1,
+        for text in missing:  # at the drawing's entry, or the top of the file when it has none
+            changes.append(Change("figure", LABELS_FILE, getattr(labels.get(stem), "line", 1),
                                   f"'{stem}': no English label for '{text}'; the English drawing shows it in Chinese"))
     return copies, changes

@@ -22,19 +22,15 @@ ENGLISH = "en"
 EDITIONS = (DEFAULT, TRADITIONAL, ENGLISH)
 SITE_FILE = "site.yml"
 
-STRINGS_FILE = Path(__file__).resolve().parent.parent / "docs" / "data" / "strings.yml"
+STRINGS_NAME = "strings.yml"
+STRINGS_FILE = Path(__file__).resolve().parent.parent / "docs" / "data" / STRINGS_NAME
 STRINGS_SHAPE = {ANY: TEXT}
-
-
-def strings_bytes() -> bytes:
-    """The 简体 interface text as stored: part of what the site is built from."""
-    return STRINGS_FILE.read_bytes()
 
 
 @lru_cache(maxsize=4)
 def chinese_strings(data: bytes | None = None) -> dict[str, str]:
     """The 简体 interface strings (data/strings.yml), checked against their shape."""
-    return parse_data(strings_bytes() if data is None else data, "data/strings.yml", STRINGS_SHAPE)
+    return parse_data(STRINGS_FILE.read_bytes() if data is None else data, f"data/{STRINGS_NAME}", STRINGS_SHAPE)
 
 
 # Text OpenCC must not touch: heading ids, link targets, HTML tags and their attributes, and

@@ -68,7 +68,7 @@ def read_inputs(docs_dir: Path, figures_dir: Path) -> Inputs:
                   if p.suffix.lower() in FIGURE_SUFFIXES} if figures_dir.is_dir() else {},
         english={p.name: p.read_bytes() for p in sorted(english_dir.glob("*.yml"))} if english_dir.is_dir() else {},
         phrases=qa_i18n.phrases_bytes(),
-        strings=qa_i18n.strings_bytes(),
+        strings=(docs_dir / DATA_DIR / qa_i18n.STRINGS_NAME).read_bytes(),
         short_links=short_links.read_bytes() if short_links.exists() else b"",
     )
 

@@ -199,7 +199,7 @@ def search_index_paths(site: Path) -> dict[str, Path]:
     return {code: path for code, path in paths.items() if path.exists()}
 
 
-def short_page_texts(corpus: Corpus, edition: qa_i18n.Edition, question) -> tuple[str, str]:
+def short_page_texts(edition: qa_i18n.Edition, question) -> tuple[str, str]:
     """A question's title and the start of its answer, as the edition shows them."""
     translation = edition.translation(question)
     answer = translation.answer if translation and translation.answer else question.source_body
@@ -210,21 +210,22 @@ def short_page_texts(corpus: Corpus, edition: qa_i18n.Edition, question) -> tupl
 def write_short_pages(site: Path, corpus: Corpus, site_url: str, site_name: str) -> int:
     """Every edition's /q/<id>/ pages, and pages for recorded ids whose question is gone; returns the count."""
     questions = {q.anchor: q for q in corpus.questions}
+    page_of = qa_render.anchor_pages(corpus)
+    targets = sorted(({sid: anchor for anchor, sid in corpus.short_ids.items()} | corpus.short_gone).items())
     written = 0
     for code, edition in corpus.editions.items():
         folder = edition_folder(site, code)
         if not folder.is_dir():
             continue
-        root = site_url.rstrip("/") + "/" + ("" if code == qa_i18n.DEFAULT else f"{code}/")
+        root = site_url.rstrip("/") + "/" + edition_path(code, "")
         name = edition.english.site.get("site_name", site_name) if edition.is_english else edition.convert_page(site_name)
-        targets = {sid: anchor for anchor, sid in corpus.short_ids.items()} | corpus.short_gone
-        for sid, anchor in sorted(targets.items()):
+        for sid, anchor in targets:
             question = questions.get(anchor)
             if question is None:
                 path, title, summary = "", name, ""
             else:
-                path = qa_short_links.question_path(corpus.page_of(question).spec.id, anchor)
-                title, summary = short_page_texts(corpus, edition, question)
+                path = qa_short_links.question_path(page_of[anchor], anchor)
+                title, summary = short_page_texts(edition, question)
             page = qa_short_links.short_page(
                 lang=edition.code, title=title, summary=summary, site_name=name, target="../../" + path,
                 canonical=root + path, short_url=f"{root}{qa_short_links.SHORT_DIR}/{sid}/",

@@ -106,7 +106,7 @@ def study_catalog(corpus: Corpus, edition: Edition = ZH) -> dict:
     for section in corpus.sections:
         pages = [present[p.id] for p in section.pages if p.id in present]
         items = [{"id": corpus.short_ids[q.anchor], "title": edition.convert_page(edition.title(q)),
-                  "url": f"topics/{page.spec.id}/#{q.anchor}",
+                  "url": qa_short_links.question_path(page.spec.id, q.anchor),
                   "aliases": sorted({qa_short_links.short_id(a) for a in q.aliases} - {corpus.short_ids[q.anchor]})}
                  for page in pages for q in page.questions]
         if items:

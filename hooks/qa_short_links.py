@@ -54,19 +54,21 @@ def assign_short_ids(questions: list[Question], recorded: dict[str, str]) \
         ids[question.anchor] = short_id(question.anchor, length)
         taken.add(ids[question.anchor])
     gone: dict[str, str] = {}
+    recorded_anchors = set(recorded.values())
+    unrecorded = [q.anchor for q in questions if q.anchor not in recorded_anchors]
     for sid, anchor in recorded.items():
         if anchor in anchors:
             continue
-        unrecorded = [q.anchor for q in questions if q.anchor not in recorded.values()]
-        best = max(unrecorded, key=lambda a: difflib.SequenceMatcher(None, anchor, a).ratio(), default="")
-        if best and difflib.SequenceMatcher(None, anchor, best).ratio() >= FOLLOW_RATIO:
+        likeness = {other: difflib.SequenceMatcher(None, anchor, other).ratio() for other in unrecorded}
+        best = max(likeness, key=likeness.get, default="")
+        if best and likeness[best] >= FOLLOW_RATIO:
             gone[sid] = best
             message = f"short link q/{sid}/ was '{anchor}', which is gone; it now leads to '{best}'"
         else:
             gone[sid] = ""
             message = f"short link q/{sid}/ was '{anchor}', which is gone; it leads to the home page"
         changes.append(Change("short-link", f"data/{SHORT_LINKS_NAME}", 1, message))
-    new = [a for a in ids if a not in recorded.values()]
+    new = [a for a in ids if a not in recorded_anchors]
     if new:
         changes.append(Change("short-link", f"data/{SHORT_LINKS_NAME}", 1,
                               f"{len(new)} questions have ids not yet recorded (first: q/{ids[new[0]]}/ "

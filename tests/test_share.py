@@ -303,3 +303,15 @@ def test_the_404_language_menu_goes_to_each_edition_home(site_build, prefix):
     soup = BeautifulSoup((site_build.site / prefix / "404.html").read_text("utf-8"), "html.parser")
     links = {a["hreflang"]: urlparse(a["href"]).path for a in soup.select("a.md-select__link")}
     assert links == {"zh": REPO_PATH, "en": f"{REPO_PATH}en/", "zh-TW": f"{REPO_PATH}zh-TW/"}
+
+
+def test_a_missing_english_label_is_reported_at_its_drawing_entry():
+    from qa_figures import english_drawings
+    from qa_i18n import FIGURE_LABELS_SHAPE
+    from qa_schema import parse_data
+
+    labels = parse_data('# labels\nCDM:\n  "甲": "A"\n', "data/en/figure-labels.yml", FIGURE_LABELS_SHAPE)
+    svg = '<svg xmlns="http://www.w3.org/2000/svg"><text>甲</text><text>乙</text></svg>'.encode()
+    copies, changes = english_drawings({"CDM.svg": svg}, labels)
+    assert [(c.source, c.line) for c in changes] == [("data/en/figure-labels.yml", 3)]
+    assert "乙" in changes[0].message and b">A<" in copies["CDM.svg"]
