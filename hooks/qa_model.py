@@ -105,3 +105,4 @@ class SourceDocument:
     name: str
     parts: list[Part]
     toc: list[TocEntry]
+    title: str = ""  # the file's own title, above its TOC

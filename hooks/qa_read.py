@@ -12,13 +12,22 @@ from qa_blocks import code_blocks
 from qa_model import Change, Part, Question, SourceDocument, SourceError, TocEntry
 
 UTF8_BOM = b"\xef\xbb\xbf"
-TOC_TITLES = {"目录", "目錄", "contents", "tableofcontents"}
+TOC_TITLES = {"目录", "目錄", "目录导航", "目錄導航", "contents", "tableofcontents"}
 
 ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 HTML_HEADING = re.compile(r"^\s*<h([1-6])((?:\s[^>]*)?)>(.*?)</h\1>\s*$", re.IGNORECASE)
 HTML_HEADING_START = re.compile(r"^\s*<h([1-6])\b", re.IGNORECASE)
-TOC_ITEM = re.compile(r"^(\s*)[-*+][ \t]+\[(.+)\][ \t]*\((.*)\)[ \t]*$")
-NUMBERED_TITLE = re.compile(r"^\s*(\d+)\s*[.．、]\s*(.*)$")
+# A TOC line: a link, alone or as a list item ("[4.1.1 小节](#4.1.1_小节)", "  - [1.甲](#1.甲)").
+TOC_ITEM = re.compile(r"^(\s*)(?:[-*+][ \t]+)?\[(.+)\][ \t]*\((.*)\)[ \t]*$")
+# A title's leading number, which is decoration: "12.", "3、", "4.1.1.1 " (dotted, then a space),
+# "Q3", "Q3:", "Q3："; never the start of a name ("Q-Former", "3D卷积").
+TITLE_NUMBER = re.compile(r"^\s*(?:[Qq]\s*(?P<q>\d+)(?:\s*[.．、:：]\s*|\s+|(?=[\u3400-\u9fff]))"
+                          r"|(?P<dotted>\d+(?:[.．]\d+)+)[.．、]?\s+"
+                          r"|(?P<plain>\d+)\s*[.．、]\s*)")
+# A label before the question itself, also decoration.
+TITLE_LABEL = re.compile(r"^(?:面试问题|面试题|面試問題|面試題)\s*[:：]\s*")
+# A thematic break (a rule): between questions it separates, it holds no text.
+RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 TAG = re.compile(r"<[^>]*>?")
 
 
@@ -84,11 +93,17 @@ def drop_invisible(name: str, line: int, text: str) -> tuple[str, list[Change]]:
 
 
 def split_number(title: str) -> tuple[str, str]:
-    """Split '12.Title' into ('12', 'Title'); a title without a number gives ('', title)."""
-    match = NUMBERED_TITLE.match(title)
-    if match and match.group(2).strip():
-        return match.group(1), match.group(2).strip()
-    return "", title.strip()
+    """Split a title into its number and the title without decoration: '12.Title' -> ('12', 'Title'),
+    '4.1.1.1 面试问题：甲？' -> ('4.1.1.1', '甲？'); a title without a number gives ('', title)."""
+    number, rest = "", title.strip()
+    match = TITLE_NUMBER.match(rest)
+    if match and rest[match.end():].strip():
+        number = match.group("q") or match.group("dotted") or match.group("plain")
+        rest = rest[match.end():].strip()
+    label = TITLE_LABEL.match(rest)
+    if label and rest[label.end():].strip():
+        rest = rest[label.end():].strip()
+    return number, rest
 
 
 @lru_cache(maxsize=8192)
@@ -163,11 +178,12 @@ def heading_lines(name: str, lines: list[str]) -> tuple[dict[int, Heading], list
     return headings, changes
 
 
-def read_toc(lines: list[str], headings: dict[int, Heading]) -> tuple[list[TocEntry], int]:
-    """Read the table of contents at the top; return its entries and the first line after it."""
+def read_toc(lines: list[str], headings: dict[int, Heading]) -> tuple[list[TocEntry], int, int]:
+    """Read the table of contents at the top; return its entries, its heading's line and the first
+    line after it (0, 0 without a TOC)."""
     start = next((i for i, h in sorted(headings.items()) if is_toc_title(h.text)), None)
     if start is None:
-        return [], 0
+        return [], 0, 0
     raw: list[tuple[int, str, str, int, str, str]] = []  # indent, title, target, line, part, text
     heading_part = ""
     index = start + 1
@@ -190,6 +206,8 @@ def read_toc(lines: list[str], headings: dict[int, Heading]) -> tuple[list[TocEn
         raw.append((len(item.group(1).expandtabs(4)), item.group(2).strip(), item.group(3).strip(),
                     index + 1, heading_part, line))
         index += 1
+    if not any(target for _, _, target, *_ in raw):
+        return [], 0, 0  # a heading named like a TOC without links under it is not one
     nested_style = any(indent > 0 for indent, *_ in raw)
     entries: list[TocEntry] = []
     part_title = ""
@@ -198,20 +216,28 @@ def read_toc(lines: list[str], headings: dict[int, Heading]) -> tuple[list[TocEn
         is_part = indent < 0 or (indent == 0 and nested_style
                                  and (has_children or not split_number(title)[0]))
         if is_part:
+            title = split_number(title)[1]
             part_title = title
         elif indent == 0 and nested_style:
             part_title = ""
         elif not nested_style:
             part_title = heading_part
         entries.append(TocEntry(title, target, line, is_part, "" if is_part else part_title, text))
-    return entries, index
+    return entries, start, index
+
+
+def is_separator(lines: list[str], index: int, start: int) -> bool:
+    """Whether line `index` is a rule that separates entries: a '---' directly under a line of text
+    underlines it as a heading (as on GitHub) and stays."""
+    match = RULE.match(lines[index])
+    return bool(match) and (match.group(1) != "-" or index == start or not lines[index - 1].strip())
 
 
 def body_text(lines: list[str], start: int, end: int) -> tuple[str, int]:
-    """Lines start..end without leading and trailing blank lines, and the 1-based first line."""
-    while start < end and not lines[start].strip():
+    """Lines start..end without leading and trailing blank lines and rules, and the 1-based first line."""
+    while start < end and (not lines[start].strip() or is_separator(lines, start, start)):
         start += 1
-    while end > start and not lines[end - 1].strip():
+    while end > start and (not lines[end - 1].strip() or is_separator(lines, end - 1, start)):
         end -= 1
     return "\n".join(lines[start:end]), start + 1
 
@@ -233,7 +259,8 @@ def read_source(name: str, data: bytes) -> tuple[SourceDocument, list[Change]]:
     lines = text.split("\n")
     headings, found = heading_lines(name, lines)
     changes.extend(found)
-    toc, body_start = read_toc(lines, headings)
+    toc, toc_start, body_start = read_toc(lines, headings)
+    file_title, intro, intro_line = file_head(lines, headings, toc_start)
     for entry in toc:
         entry.title, found = drop_invisible(name, entry.line, entry.title)
         changes.extend(found)
@@ -247,7 +274,8 @@ def read_source(name: str, data: bytes) -> tuple[SourceDocument, list[Change]]:
         end = marks[position + 1][0] if position + 1 < len(marks) else len(lines)
         content, content_line = body_text(lines, index + 1, end)
         if kind == "part":
-            parts.append(Part(name, heading.line, heading.text, content, content_line, heading.html_id))
+            parts.append(Part(name, heading.line, split_number(heading.text)[1], content, content_line,
+                              heading.html_id))
             continue
         number, title = split_number(heading.text)
         parts[-1].questions.append(Question(
@@ -255,4 +283,18 @@ def read_source(name: str, data: bytes) -> tuple[SourceDocument, list[Change]]:
             body_line=content_line, part=parts[-1].title, heading_id=heading.html_id))
     if not any(part.questions for part in parts) and not toc:
         raise SourceError(name, 1, "no questions found: expected '<h2 id=...>' or '## 1.Title' headings")
-    return SourceDocument(name, parts, toc), changes
+    if intro and parts:  # the file's own introduction leads its first part
+        first = parts[0]
+        first.intro, first.intro_line = (f"{intro}\n\n{first.intro}" if first.intro else intro), intro_line
+    return SourceDocument(name, parts, toc, file_title), changes
+
+
+def file_head(lines: list[str], headings: dict[int, Heading], toc_start: int) -> tuple[str, str, int]:
+    """What stands above the TOC: the file's title (its first heading, without decoration), the
+    text under it and that text's 1-based first line."""
+    first = next((i for i in sorted(headings) if i < toc_start), None)
+    if first is None:
+        text, line = body_text(lines, 0, toc_start)
+        return "", text, line
+    text, line = body_text(lines, first + 1, toc_start)
+    return split_number(headings[first].text)[1], text, line
