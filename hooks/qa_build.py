@@ -78,8 +78,10 @@ class Build:
 
     @staticmethod
     def report(corpus: Corpus) -> None:
+        """What a maintainer must act on as WARNINGs; the rest, which the build handled, in the content
+        report (and at DEBUG, `mkdocs build -v`), under one summary line."""
         for change in corpus.changes:
-            log.info("%s", change)
+            (log.warning if change.is_warning else log.debug)("%s", change)
         log.info("content: %d questions in the sources, %d on the site, %d changes "
                  "(see topics/content-report/)", corpus.found, len(corpus.questions), len(corpus.changes))
         titled, answered, total = corpus.translated
@@ -127,9 +129,10 @@ class Build:
         """A folder holding imgs/en/ with the English drawings of the current corpus."""
         folder = Path(tempfile.gettempdir()) / f"qa-figures-{self.corpus_key[:16]}"
         target = folder / ENGLISH_FIGURES
-        if not target.is_dir() or len(list(target.iterdir())) != len(self.corpus.english_drawings):
+        if not target.is_dir() or len([p for p in target.rglob("*") if p.is_file()]) != len(self.corpus.english_drawings):
             target.mkdir(parents=True, exist_ok=True)
             for name, data in self.corpus.english_drawings.items():
+                (target / name).parent.mkdir(parents=True, exist_ok=True)
                 (target / name).write_bytes(data)
         return folder
 

@@ -64,13 +64,21 @@ def read_inputs(docs_dir: Path, figures_dir: Path) -> Inputs:
         catalog=(sources_dir / CATALOG_NAME).read_bytes(),
         glossary=(docs_dir / DATA_DIR / GLOSSARY_NAME).read_bytes(),
         formulas=formulas_path.read_bytes() if formulas_path.exists() else b"",
-        drawings={p.name: p.read_bytes() for p in sorted(figures_dir.iterdir())
-                  if p.suffix.lower() in FIGURE_SUFFIXES} if figures_dir.is_dir() else {},
+        drawings=read_drawings(figures_dir),
         english={p.name: p.read_bytes() for p in sorted(english_dir.glob("*.yml"))} if english_dir.is_dir() else {},
         phrases=qa_i18n.phrases_bytes(),
         strings=(docs_dir / DATA_DIR / qa_i18n.STRINGS_NAME).read_bytes(),
         short_links=short_links.read_bytes() if short_links.exists() else b"",
     )
+
+
+def read_drawings(figures_dir: Path) -> dict[str, bytes]:
+    """Every drawing under the figures folder, by its path there ('ch01/x.svg'): a source's
+    './imgs/ch01/x.png' is drawn as imgs/ch01/x.svg, and two folders' x.png never collide."""
+    if not figures_dir.is_dir():
+        return {}
+    return {path.relative_to(figures_dir).as_posix(): path.read_bytes() for path in sorted(figures_dir.rglob("*"))
+            if path.is_file() and path.suffix.lower() in FIGURE_SUFFIXES}
 
 
 SVG_SIZE = re.compile(rb'<svg\b[^>]*?\bwidth="(\d+)(?:px)?"[^>]*?\bheight="(\d+)(?:px)?"', re.S)
@@ -103,7 +111,7 @@ def build_site_corpus(inputs: Inputs) -> Corpus:
     figures = load_figures(inputs.formulas, inputs.drawings)
     strings = qa_i18n.chinese_strings(inputs.strings)
     corpus = build_corpus(inputs.sources, parse_catalog(inputs.catalog.decode("utf-8")), figures,
-                          strings["other_section"])
+                          strings["other_section"], strings["figure_missing"])
     page_of = {q.anchor: page.spec.id for page in corpus.pages for q in page.questions}
     corpus.links = link_questions(corpus.questions, page_of, parse_glossary(inputs.glossary.decode("utf-8")))
     corpus.changes += check_defining_questions(corpus.links.glossary, {q.anchor for q in corpus.questions})
@@ -124,7 +132,7 @@ def make_editions(english: qa_i18n.English, figures: Figures, strings: dict[str,
 
     def convert(answer: str, question) -> str:
         return convert_body(answer, f"data/en/{english.questions[question.anchor].file}", 1, figures, captions,
-                            ENGLISH_FIGURES)[0]
+                            ENGLISH_FIGURES, english.site["strings"]["figure_missing"])[0]
 
     return {code: qa_i18n.Edition(code, english if code == qa_i18n.ENGLISH else None, convert, strings=strings)
             for code in qa_i18n.EDITIONS}

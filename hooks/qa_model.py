@@ -33,6 +33,17 @@ class SourceError(Exception):
         self.message = message
 
 
+# Findings a maintainer must act on before publishing: the build logs them as WARNINGs, so
+# `mkdocs build --strict` (and CI) fails until they are dealt with. Every other kind is handled by
+# the build itself and goes to the content report.
+FIGURE_MISSING = "figure-missing"
+UNLISTED_SOURCE = "unlisted-source"
+UNRECORDED = "unrecorded"
+GLOSSARY_LEFT = "glossary-left"
+BROKEN = "broken"
+WARNING_KINDS = frozenset({FIGURE_MISSING, UNLISTED_SOURCE, UNRECORDED, GLOSSARY_LEFT, BROKEN})
+
+
 @dataclass(frozen=True)
 class Change:
     """One thing the build fixed, merged or dropped, reported to maintainers."""
@@ -44,6 +55,11 @@ class Change:
 
     def __str__(self) -> str:
         return f"{self.source}:{self.line}: [{self.kind}] {self.message}"
+
+    @property
+    def is_warning(self) -> bool:
+        """Whether a maintainer must act before publishing."""
+        return self.kind in WARNING_KINDS
 
 
 @dataclass

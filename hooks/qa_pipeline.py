@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import qa_markdown
 import qa_sanitize
+from qa_blocks import code_lines
 from qa_catalog import Catalog, PageSpec, PartRule, SectionSpec
-from qa_model import Change, Part, Question, SourceError
+from qa_model import FIGURE_MISSING, UNLISTED_SOURCE, Change, Part, Question, SourceDocument, SourceError
 from qa_normalize import (drop_empty, merge_duplicates, normalize_document, report_truncated,
                           slugify)
 from qa_read import read_source
@@ -19,7 +21,8 @@ if TYPE_CHECKING:  # the link step and the editions come after this module in th
     from qa_i18n import Edition
     from qa_link import Links
 
-IMAGE_PATH = re.compile(r"^(?:\./)?imgs/(?P<name>[^/]+)$")
+# A figure under imgs/, in a subfolder or not; no '..' step leaves the folder.
+IMAGE_PATH = re.compile(r"^(?:\./)?imgs/(?P<name>(?:(?!\.\.?/)[^/\\?#]+/)*[^/\\?#]+)$")
 
 
 @dataclass
@@ -78,7 +81,8 @@ class Figures:
     sizes: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def stem(self, path: str) -> str | None:
-        """The figure name a source's image path refers to, or None if it is not under imgs/."""
+        """The figure a source's image path refers to, by its path under imgs/ without the suffix
+        ('./imgs/ch01/x.png' -> 'ch01/x'), or None if it is not under imgs/."""
         match = IMAGE_PATH.match(path.strip())
         return match.group("name").rsplit(".", 1)[0] if match else None
 
@@ -105,32 +109,31 @@ def assign_anchors(questions: list[Question]) -> list[Change]:
     return changes
 
 
-def replace_figures(body: str, figures: Figures, source: str, line: int,
-                    captions: dict[str, str] | None = None, folder: str = "imgs") -> tuple[str, list[str]]:
+def replace_figures(body: str, figures: Figures, source: str, line: int, captions: dict[str, str] | None = None,
+                    folder: str = "imgs", missing_text: str = "") -> tuple[str, list[str], list[Change]]:
     """Swap pictures of formulas for their TeX and pictures for this project's drawings (SVG
-    drawings from `folder`: the English edition has its own copies)."""
-    notes = []
-    for offset, text in enumerate(body.split("\n")):
-        for match in qa_markdown.MD_IMAGE.finditer(text):
-            stem = figures.stem(match.group(2))
-            if stem is not None and stem not in figures.formulas and stem not in figures.drawings:
-                raise SourceError(source, line + offset, f"figure '{match.group(2)}' has no drawing "
-                                                         f"in imgs/ (expected imgs/{stem}.svg)")
+    drawings from `folder`: the English edition has its own copies); a figure without a drawing
+    becomes a placeholder with its caption, and a warning names its line."""
+    notes: list[str] = []
+    missing = missing_figures(body, figures, source, line)
 
     def replace(match: re.Match) -> str:
         alt, path = match.group(1), match.group(2)
         stem = figures.stem(path)
         if stem is None:
             return match.group(0)
+        caption = alt or (captions or {}).get(stem) or stem.rsplit("/", 1)[-1]
+        alone = match.group(0) == line_text(match)
         if stem in figures.formulas:
             notes.append(f"formula picture '{path}' written as TeX")
             return "\n$$\n" + figures.formulas[stem].strip() + "\n$$\n"
+        if stem not in figures.drawings:
+            return placeholder_markdown(caption, missing_text, alone)
         name = figures.drawings[stem]
-        if name != path.split("/")[-1]:
+        if name != path.split("imgs/", 1)[-1]:
             notes.append(f"figure '{path}' drawn as '{name}'")
-        caption = alt or (captions or {}).get(stem) or stem
         path = f"{folder}/{name}" if name.endswith(".svg") else f"imgs/{name}"
-        return figure_markdown(path, caption, figures.sizes.get(name), match.group(0) == line_text(match))
+        return figure_markdown(path, caption, figures.sizes.get(name), alone)
 
     def line_text(match: re.Match) -> str:
         text = match.string
@@ -139,7 +142,32 @@ def replace_figures(body: str, figures: Figures, source: str, line: int,
         return text[start:end if end >= 0 else len(text)]
 
     body = qa_markdown.outside_code(body, lambda text: qa_markdown.MD_IMAGE.sub(replace, text))
-    return body, notes
+    return body, notes, missing
+
+
+def missing_figures(body: str, figures: Figures, source: str, line: int) -> list[Change]:
+    """A warning for each figure of an answer that has neither a drawing nor a formula."""
+    code = code_lines(body)
+    found = []
+    for offset, text in enumerate(body.split("\n")):
+        if offset in code:
+            continue
+        for match in qa_markdown.MD_IMAGE.finditer(text):
+            stem = figures.stem(match.group(2))
+            if stem is not None and stem not in figures.formulas and stem not in figures.drawings:
+                found.append(Change(FIGURE_MISSING, source, line + offset,
+                                    f"figure '{match.group(2)}' has no drawing yet (draw imgs/{stem}.svg); "
+                                    "shown as a placeholder"))
+    return found
+
+
+def placeholder_markdown(caption: str, missing_text: str, alone: bool) -> str:
+    """Where a drawing is still to be made: its caption and a note, no image and no request."""
+    note = f'<span class="qa-figure-placeholder">{html.escape(missing_text)}</span>'
+    if not alone:
+        return f"{note} {html.escape(caption)}"
+    return (f'\n<figure class="qa-figure qa-figure-missing">\n<p>{note}</p>\n'
+            f"<figcaption>{html.escape(caption)}</figcaption>\n</figure>\n")
 
 
 def figure_markdown(path: str, caption: str, size: tuple[int, int] | None, alone: bool) -> str:
@@ -154,15 +182,16 @@ def figure_markdown(path: str, caption: str, size: tuple[int, int] | None, alone
             f"<figcaption>{html.escape(caption)}</figcaption>\n</figure>\n")
 
 
-def convert_body(body: str, source: str, line: int, figures: Figures,
-                 captions: dict[str, str] | None = None, folder: str = "imgs") -> tuple[str, list[Change]]:
+def convert_body(body: str, source: str, line: int, figures: Figures, captions: dict[str, str] | None = None,
+                 folder: str = "imgs", missing_text: str = "") -> tuple[str, list[Change]]:
     """Rewrite one answer's GitHub Markdown for Python-Markdown, reporting what changed."""
     notes = []
     body, unsafe = qa_sanitize.neutralize_source(body, source, line)
     body, count = qa_markdown.centered_images_to_markdown(body)
     if count:
         notes.append(f"{count} centered <img> became Markdown images")
-    body, figure_notes = replace_figures(body, figures, source, line, captions, folder)
+    body, figure_notes, missing = replace_figures(body, figures, source, line, captions, folder, missing_text)
+    unsafe += missing
     notes += figure_notes
     body, count = qa_markdown.tighten_inline_math(body)
     if count:
@@ -227,26 +256,29 @@ def place_parts(catalog: Catalog, parts: list[Part], other_section: str) -> tupl
     return kept, changes
 
 
-def build_corpus(sources: dict[str, bytes], catalog: Catalog, figures: Figures, other_section: str) -> Corpus:
-    """Read, normalize and place every question of every source file listed in the catalog."""
+def build_corpus(sources: dict[str, bytes], catalog: Catalog, figures: Figures, other_section: str,
+                 missing_figure: str = "") -> Corpus:
+    """Read, normalize and place every question of every source file; a file the catalog does not
+    list gets a section of its own after the listed ones (and a warning with the lines to add)."""
     changes: list[Change] = []
     parts: list[Part] = []
     errors: list[SourceError] = []
-    for spec in catalog.sources:
-        if spec.file not in sources:
-            errors.append(SourceError("catalog.yml", 1, f"source file '{spec.file}' is listed but missing"))
+    listed = [spec.file for spec in catalog.sources]
+    for name in listed + sorted(set(sources) - set(listed)):
+        if name not in sources:
+            errors.append(SourceError("catalog.yml", 1, f"source file '{name}' is listed but missing"))
             continue
         try:
-            doc, found = read_source(spec.file, sources[spec.file])
+            doc, found = read_source(name, sources[name])
         except SourceError as error:
             errors.append(error)
             continue
         changes += found
         doc_parts, found = normalize_document(doc)
         changes += found
+        if name not in listed:
+            changes.append(catalog_unlisted(catalog, doc, doc_parts))
         parts += doc_parts
-    for name in sorted(set(sources) - {s.file for s in catalog.sources}):
-        errors.append(SourceError(name, 1, "source file is not listed in catalog.yml"))
     if errors:
         raise SourceErrors(errors)
     found_count = sum(len(p.questions) for p in parts)
@@ -261,10 +293,12 @@ def build_corpus(sources: dict[str, bytes], catalog: Catalog, figures: Figures, 
     changes += report_truncated(kept)
     for part in parts:
         for question in part.questions:
-            question.body, found = convert_body(question.body, question.source, question.body_line, figures)
+            question.body, found = convert_body(question.body, question.source, question.body_line, figures,
+                                                missing_text=missing_figure)
             changes += found
         if part.intro:
-            part.intro, found = convert_body(part.intro, part.source, part.intro_line, figures)
+            part.intro, found = convert_body(part.intro, part.source, part.intro_line, figures,
+                                             missing_text=missing_figure)
             changes += found
     pages, found = place_parts(catalog, parts, other_section)
     changes += found
@@ -274,6 +308,35 @@ def build_corpus(sources: dict[str, bytes], catalog: Catalog, figures: Figures, 
     listed = {spec.file: position for position, spec in enumerate(catalog.sources)}
     changes += assign_anchors(sorted(corpus.questions, key=lambda q: (listed.get(q.source, len(listed)), q.line)))
     return corpus
+
+
+def catalog_unlisted(catalog: Catalog, doc: SourceDocument, parts: list[Part]) -> Change:
+    """Give a file the catalog does not list a section of its own, titled from its own headings,
+    with a page per chapter; the warning names the catalog lines that would place it."""
+    stem = doc.name.rsplit(".", 1)[0]
+    taken = {page.id for section in catalog.sections for page in section.pages}
+    section = SectionSpec(doc.title or stem, "")
+    rules = []
+    for part in parts:
+        title = part.title or doc.title or stem
+        if any(rule.match == part.title for rule in rules):
+            continue
+        page_id = base = slugify(title) if slugify(title) != "q" else slugify(stem)
+        suffix = 2
+        while page_id in taken:
+            page_id, suffix = f"{base}-{suffix}", suffix + 1
+        taken.add(page_id)
+        rules.append(PartRule(part.title, page_id))
+        section.pages.append(PageSpec(page_id, title, section.title))
+    catalog.sources.append(SourceSpec(doc.name, tuple(rules)))
+    catalog.sections.append(section)
+    sources_line = json.dumps({"file": doc.name, "parts": [{"match": r.match, "page": r.page} for r in rules]},
+                              ensure_ascii=False)
+    sections_line = json.dumps({"title": section.title, "pages": [{"id": p.id, "title": p.title}
+                                                                  for p in section.pages]}, ensure_ascii=False)
+    return Change(UNLISTED_SOURCE, doc.name, 1,
+                  f"not listed in catalog.yml; shown in a section of its own, '{section.title}'. To place it, add "
+                  f"under sources: - {sources_line} and under sections: - {sections_line}")
 
 
 class SourceErrors(Exception):

@@ -58,7 +58,7 @@ ALL_TAGS = {"*": {"id"}}
 # Classes the site's own markup uses; anything else a source might slip in is dropped.
 CLASSES = (
     {"glightbox", "headerlink", "qa-term", "qa-alias", "qa-math", "qa-overlap", "qa-related", "qa-term-uses",
-     "qa-figure", "qa-practice-app", "qa-review-app", "highlight", "grid", "cards", "admonition", "admonition-title", "note", "warning",
+     "qa-figure", "qa-figure-missing", "qa-figure-placeholder", "qa-practice-app", "qa-review-app", "highlight", "grid", "cards", "admonition", "admonition-title", "note", "warning",
      "footnote", "footnote-ref", "footnote-backref", "arithmatex", "linenos", "filename"}
     | {name for name in STANDARD_TYPES.values() if name}
 )
@@ -66,7 +66,7 @@ URL_SCHEMES = {"http", "https", "mailto"}
 # The tags Material's search index keeps in titles and text (plugins/search/plugin.py), no attributes.
 SEARCH_TAGS = {"p", "code", "pre", "li", "ol", "ul", "sub", "sup"}
 # A figure of this site: a relative path into imgs/, nothing else (no other host, no data: URL).
-OWN_FIGURE = re.compile(r"^(?:\.\./)*(?:\./)?imgs/(?:en/)?[^/\\?#:]+$")
+OWN_FIGURE = re.compile(r"^(?:\.\./)*(?:\./)?imgs/(?:(?!\.\.?/)[^/\\?#:]+/)*[^/\\?#:]+$")
 # A short link's id as qa_short_links makes it.
 SHORT_ID = re.compile(r"^[a-z2-7]{6,16}$")
 

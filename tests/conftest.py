@@ -50,10 +50,11 @@ class Build:
 
 
 def run_build(root: Path, site: Path) -> Build:
-    """Build the project at `root` with the real MkDocs CLI into `site`."""
+    """Build the project at `root` with the real MkDocs CLI into `site` (verbose: the content report's
+    lines are in its output at DEBUG)."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
     result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--verbose", "--site-dir", str(site)],
         cwd=root, env=env, capture_output=True, text=True, timeout=600)
     return Build(result.returncode, result.stdout + result.stderr, site)
 

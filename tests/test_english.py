@@ -67,7 +67,7 @@ def changed_source_build(tmp_path_factory):
 def test_changed_chinese_marks_its_translation_outdated(changed_source_build, corpus):
     build = changed_source_build
     assert build.returncode == 0, build.output
-    assert re.search(r"INFO\s+-\s+models-and-frameworks\.md:\d+: \[translation\] English answer to 'Sora有哪些创新点？' "
+    assert re.search(r"DEBUG\s+-\s+models-and-frameworks\.md:\d+: \[translation\] English answer to 'Sora有哪些创新点？' "
                      r"may be outdated", build.output)
     page = fidelity.topic_pages(build.site / "en")["models-and-frameworks"]
     question = next(q for q in corpus.questions if q.title == "Sora有哪些创新点？")

@@ -301,7 +301,7 @@ def test_no_question_is_lost(hostile, corpus):
 def test_each_finding_is_reported_with_its_source_line(hostile, case):
     source, line = hostile.lines[case.name]
     lines = "|".join(str(n) for n in range(line, line + case.text.count("\n") + 1))
-    assert re.search(rf"INFO\s+-\s+{re.escape(source)}:({lines}): \[(html|heading|encoding)\]",
+    assert re.search(rf"DEBUG\s+-\s+{re.escape(source)}:({lines}): \[(html|heading|encoding)\]",
                      hostile.build.output), (case.name, source, line)
 
 
@@ -378,7 +378,7 @@ def test_an_existing_question_keeps_its_anchor(anchor_takeover):
     pages = json.loads((build.site / "anchors.json").read_text(encoding="utf-8"))
     assert pages["sora有哪些创新点"] == "models-and-frameworks"
     assert pages["sora有哪些创新点-2"] == "introduction"
-    assert re.search(r"INFO\s+-\s+newcomer\.md:3: \[anchor\]", build.output)
+    assert re.search(r"DEBUG\s+-\s+newcomer\.md:3: \[anchor\]", build.output)
 
 
 # --- In Chromium: the worst cases, with a trap a payload would set -----------------------------------

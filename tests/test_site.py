@@ -35,7 +35,7 @@ def test_strict_build_prints_no_warning(site_build):
 def test_build_log_summarizes_the_content(site_build, corpus):
     summary = f"content: {corpus.found} questions in the sources, {len(corpus.questions)} on the site"
     assert summary in site_build.output
-    assert re.search(r"INFO\s+-\s+datasets-and-evaluation\.md:\d+: \[order\]", site_build.output)
+    assert re.search(r"DEBUG\s+-\s+datasets-and-evaluation\.md:\d+: \[order\]", site_build.output)
 
 
 def test_each_question_appears_exactly_once(site_build, corpus):
