@@ -167,6 +167,7 @@ class Build:
         short = qa_output.write_short_pages(site, self.corpus, site_url, self.site_name)
         log.info("short link pages: %d", short)
         qa_output.drop_from_sitemap(site, "/topics/content-report/")
+        qa_output.drop_from_sitemap(site, f"/topics/{qa_render.REMOVED_PREFIX}")
         if split_index:
             qa_i18n.split_search_index(site / qa_output.SEARCH_INDEX, {
                 code: site / code / qa_output.SEARCH_INDEX for code in qa_i18n.EDITIONS if code != qa_i18n.DEFAULT})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import qa_i18n
@@ -14,7 +14,7 @@ from qa_link import GLOSSARY_NAME, check_defining_questions, link_questions, par
 from qa_model import Change
 from qa_pipeline import Corpus, Figures, build_corpus, convert_body
 from qa_schema import ANY, TEXT, parse_data
-from qa_short_links import SHORT_LINKS_NAME, assign_short_ids
+from qa_record import RECORD_NAME, parse_record
 
 SOURCES_DIR = "sources"
 DATA_DIR = "data"
@@ -24,7 +24,6 @@ FORMULAS_FILE = "formulas.yml"
 FIGURE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg", ".webp")
 ENGLISH_FIGURES = f"{FIGURES_DIR}/en"  # where the English copies of the drawings are served
 FORMULAS_SHAPE = {ANY: TEXT}
-SHORT_LINKS_SHAPE = {ANY: TEXT}
 
 
 @dataclass(frozen=True)
@@ -39,7 +38,7 @@ class Inputs:
     english: dict[str, bytes]
     phrases: bytes
     strings: bytes
-    short_links: bytes
+    record: bytes
 
     @property
     def digest(self) -> str:
@@ -48,7 +47,7 @@ class Inputs:
         for group in (self.sources, self.english, self.drawings):
             for name, data in sorted(group.items()):
                 digest.update(name.encode() + b"\0" + data + b"\0")
-        for data in (self.catalog, self.glossary, self.formulas, self.phrases, self.strings, self.short_links):
+        for data in (self.catalog, self.glossary, self.formulas, self.phrases, self.strings, self.record):
             digest.update(data + b"\0")
         return digest.hexdigest()
 
@@ -58,7 +57,7 @@ def read_inputs(docs_dir: Path, figures_dir: Path) -> Inputs:
     sources_dir = docs_dir / SOURCES_DIR
     english_dir = docs_dir / DATA_DIR / ENGLISH_DIR
     formulas_path = figures_dir / FORMULAS_FILE
-    short_links = docs_dir / DATA_DIR / SHORT_LINKS_NAME
+    record = docs_dir / DATA_DIR / RECORD_NAME
     return Inputs(
         sources={p.name: p.read_bytes() for p in sorted(sources_dir.glob("*.md"))},
         catalog=(sources_dir / CATALOG_NAME).read_bytes(),
@@ -68,7 +67,7 @@ def read_inputs(docs_dir: Path, figures_dir: Path) -> Inputs:
         english={p.name: p.read_bytes() for p in sorted(english_dir.glob("*.yml"))} if english_dir.is_dir() else {},
         phrases=qa_i18n.phrases_bytes(),
         strings=(docs_dir / DATA_DIR / qa_i18n.STRINGS_NAME).read_bytes(),
-        short_links=short_links.read_bytes() if short_links.exists() else b"",
+        record=record.read_bytes() if record.exists() else b"",
     )
 
 
@@ -111,14 +110,17 @@ def build_site_corpus(inputs: Inputs) -> Corpus:
     figures = load_figures(inputs.formulas, inputs.drawings)
     strings = qa_i18n.chinese_strings(inputs.strings)
     corpus = build_corpus(inputs.sources, parse_catalog(inputs.catalog.decode("utf-8")), figures,
-                          strings["other_section"], strings["figure_missing"])
+                          strings["other_section"], strings["figure_missing"], parse_record(inputs.record))
     page_of = {q.anchor: page.spec.id for page in corpus.pages for q in page.questions}
-    corpus.links = link_questions(corpus.questions, page_of, parse_glossary(inputs.glossary.decode("utf-8")))
+    # Glossary entries and translations name a question by the anchor it had when they were written.
+    anchor_now = {alias: q.anchor for q in corpus.questions for alias in q.aliases} | {q.anchor: q.anchor
+                                                                                      for q in corpus.questions}
+    glossary = [replace(term, question=anchor_now.get(term.question, term.question))
+                for term in parse_glossary(inputs.glossary.decode("utf-8"))]
+    corpus.links = link_questions(corpus.questions, page_of, glossary)
     corpus.changes += check_defining_questions(corpus.links.glossary, {q.anchor for q in corpus.questions})
-    corpus.recorded_short_ids = dict(parse_data(inputs.short_links, f"{DATA_DIR}/{SHORT_LINKS_NAME}", SHORT_LINKS_SHAPE))
-    corpus.short_ids, corpus.short_gone, changes = assign_short_ids(corpus.questions, corpus.recorded_short_ids)
-    corpus.changes += changes
     english = qa_i18n.load_english(inputs.english)
+    follow_translations(english, corpus.questions)
     corpus.english_drawings, changes = english_drawings(inputs.drawings, english.figure_labels)
     corpus.changes += changes
     corpus.editions = make_editions(english, figures, strings)
@@ -138,12 +140,25 @@ def make_editions(english: qa_i18n.English, figures: Figures, strings: dict[str,
             for code in qa_i18n.EDITIONS}
 
 
+def follow_translations(english: qa_i18n.English, questions) -> None:
+    """A question renamed or moved upstream keeps the translation written for one of its older anchors."""
+    for question in questions:
+        if question.anchor not in english.questions:
+            older = next((a for a in question.aliases if a in english.questions), None)
+            if older is not None:
+                english.questions[question.anchor] = english.questions[older]
+
+
 def report_translations(corpus: Corpus) -> None:
     """Count English titles and answers, and report answers whose Chinese source changed since."""
     english = corpus.editions[qa_i18n.ENGLISH].english
     titled = answered = 0
     for question in corpus.questions:
         translation = english.questions.get(question.anchor)
+        if translation is None or not translation.answer:
+            corpus.changes.append(Change("translation", question.source, question.line,
+                                         f"'{question.title}' has no English {'answer' if translation else 'title'} "
+                                         "yet; the English edition shows the Chinese under a notice"))
         if translation is None:
             continue
         titled += 1

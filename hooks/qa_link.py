@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 
 from qa_blocks import code_lines
-from qa_model import Change, Question, SourceError
+from qa_model import GLOSSARY_LEFT, Change, Question, SourceError
 from qa_schema import TEXT, parse_data
 from qa_normalize import body_key
 
@@ -109,7 +109,7 @@ def parse_glossary(text: str) -> list[Term]:
 def check_defining_questions(glossary: list[Term], anchors: set[str]) -> list[Change]:
     """Report each term whose defining question is not on the site (upstream removed or renamed it):
     the term keeps its glossary entry, and its names are searched as ordinary words."""
-    return [Change("glossary", f"data/{GLOSSARY_NAME}", term.line,
+    return [Change(GLOSSARY_LEFT, f"data/{GLOSSARY_NAME}", term.line,
                    f"term '{term.id}': its defining question '{term.question}' is not on the site; "
                    f"set 'question' to the anchor of the question that now defines it")
             for term in glossary if term.question not in anchors]

@@ -9,12 +9,15 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import qa_i18n
+import qa_inputs
+import qa_record
 import qa_render
 import qa_sanitize
 import qa_short_links
 from qa_inputs import DATA_DIR, SOURCES_DIR
 from qa_link import GLOSSARY_NAME
-from qa_pipeline import Corpus, Page
+from qa_model import SourceError
+from qa_pipeline import Corpus, Page, SourceErrors
 
 GENERATED_DIR = "topics"
 SECTIONS_MARKER = "<!-- qa:sections -->"
@@ -35,6 +38,9 @@ def generated_pages(corpus: Corpus, home_page: str) -> dict[str, str]:
             qa_render.render_glossary(corpus, edition)
         for kind in qa_render.STUDY_PAGES:
             wanted[edition.file_name(f"{GENERATED_DIR}/{kind}.md")] = qa_render.render_study_page(kind, edition)
+        for sid, entry in corpus.removed.items():
+            wanted[edition.file_name(f"{GENERATED_DIR}/{qa_render.removed_page_id(sid)}.md")] = \
+                qa_render.render_removed(entry, corpus, edition)
     traditional = corpus.editions[qa_i18n.TRADITIONAL]
     wanted[traditional.file_name("index.md")] = traditional.convert_page(home_page)
     return wanted
@@ -211,7 +217,8 @@ def write_short_pages(site: Path, corpus: Corpus, site_url: str, site_name: str)
     """Every edition's /q/<id>/ pages, and pages for recorded ids whose question is gone; returns the count."""
     questions = {q.anchor: q for q in corpus.questions}
     page_of = qa_render.anchor_pages(corpus)
-    targets = sorted(({sid: anchor for anchor, sid in corpus.short_ids.items()} | corpus.short_gone).items())
+    targets = sorted(({sid: anchor for anchor, sid in corpus.short_ids.items()} | corpus.merged_ids).items()) + \
+        sorted((sid, "") for sid in corpus.removed)
     written = 0
     for code, edition in corpus.editions.items():
         folder = edition_folder(site, code)
@@ -221,8 +228,11 @@ def write_short_pages(site: Path, corpus: Corpus, site_url: str, site_name: str)
         name = edition.english.site.get("site_name", site_name) if edition.is_english else edition.convert_page(site_name)
         for sid, anchor in targets:
             question = questions.get(anchor)
-            if question is None:
-                path, title, summary = "", name, ""
+            if question is None:  # removed upstream: its notice
+                entry = corpus.removed[sid]
+                path = f"topics/{qa_render.removed_page_id(sid)}/"
+                title = entry.english if edition.is_english and entry.english else edition.convert_page(entry.title)
+                summary = edition.interface("removed_heading")
             else:
                 path = qa_short_links.question_path(page_of[anchor], anchor)
                 title, summary = short_page_texts(edition, question)
@@ -264,3 +274,26 @@ def drop_from_sitemap(site: Path, path_part: str) -> int:
         if compressed.exists():
             compressed.write_bytes(gzip.compress(sitemap.read_bytes(), mtime=0))
     return len(removed)
+
+
+def record_questions(root: Path) -> str:
+    """Write data/questions.yml with the questions now on the site (older entries kept); the one
+    command that updates the recorded state (a build never writes it)."""
+    inputs = qa_inputs.read_inputs(root / "docs", root / qa_inputs.FIGURES_DIR)
+    corpus = qa_inputs.build_site_corpus(inputs)
+    entries = qa_record.updated_record(qa_record.parse_record(inputs.record), corpus)
+    path = root / "docs" / qa_record.RECORD_PATH
+    path.write_text(qa_record.record_text(entries), encoding="utf-8")
+    return (f"{path}: {len(entries)} questions recorded ({len(corpus.questions)} on the site, "
+            f"{len(entries) - len(corpus.questions)} no longer in the sources)")
+
+
+if __name__ == "__main__":  # python hooks/qa_output.py record
+    import sys
+
+    if sys.argv[1:] != ["record"]:
+        sys.exit("usage: python hooks/qa_output.py record")
+    try:
+        print(record_questions(Path(__file__).resolve().parent.parent))
+    except (SourceError, SourceErrors) as error:
+        sys.exit(f"cannot record: {error}")

@@ -5,17 +5,19 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import qa_markdown
 import qa_sanitize
 from qa_blocks import code_lines
-from qa_catalog import Catalog, PageSpec, PartRule, SectionSpec
+from qa_catalog import Catalog, PageSpec, PartRule, SectionSpec, SourceSpec
 from qa_model import FIGURE_MISSING, UNLISTED_SOURCE, Change, Part, Question, SourceDocument, SourceError
 from qa_normalize import (drop_empty, merge_duplicates, normalize_document, report_truncated,
                           slugify)
 from qa_read import read_source
+from qa_record import Recorded, add_recorded_aliases, assign_ids, match_record
 
 if TYPE_CHECKING:  # the link step and the editions come after this module in the pipeline
     from qa_i18n import Edition
@@ -59,9 +61,9 @@ class Corpus:
     editions: dict[str, Edition] = field(default_factory=dict)  # by language code
     translated: tuple[int, int, int] = (0, 0, 0)  # English titles, answers, questions
     english_drawings: dict[str, bytes] = field(default_factory=dict)  # English copies of the SVG drawings
-    short_ids: dict[str, str] = field(default_factory=dict)  # short link id by question anchor
-    short_gone: dict[str, str] = field(default_factory=dict)  # recorded id whose question is gone -> anchor or ""
-    recorded_short_ids: dict[str, str] = field(default_factory=dict)  # data/short-links.yml: id -> anchor
+    short_ids: dict[str, str] = field(default_factory=dict)  # stable id (and short link) by question anchor
+    merged_ids: dict[str, str] = field(default_factory=dict)  # recorded id of a copy merged away -> kept anchor
+    removed: dict[str, Recorded] = field(default_factory=dict)  # recorded id of a question gone upstream -> entry
 
     def page_of(self, question: Question) -> Page:
         """The page a question is on."""
@@ -87,15 +89,21 @@ class Figures:
         return match.group("name").rsplit(".", 1)[0] if match else None
 
 
-def assign_anchors(questions: list[Question]) -> list[Change]:
-    """Give each question a unique anchor from its title; later clashes get a numeric suffix."""
+def assign_anchors(questions: list[Question], owners: dict[str, Question | None] | None = None) -> list[Change]:
+    """Give each question a unique anchor from its title; later clashes get a numeric suffix. An
+    anchor in `owners` (recorded ones) is only ever given to its owner (None: to nobody)."""
+    owners = owners or {}
     used: set[str] = set()
     changes = []
+
+    def free(anchor: str, question: Question) -> bool:
+        return anchor not in used and (anchor not in owners or owners[anchor] is question)
+
     for question in questions:
         anchor = slugify(question.title)
-        if anchor in used:
+        if not free(anchor, question):
             suffix = 2
-            while f"{anchor}-{suffix}" in used:
+            while not free(f"{anchor}-{suffix}", question):
                 suffix += 1
             changes.append(Change("anchor", question.source, question.line,
                                   f"title '{question.title}' is used by another question; "
@@ -104,7 +112,7 @@ def assign_anchors(questions: list[Question]) -> list[Change]:
         used.add(anchor)
         question.anchor = anchor
     for question in questions:
-        question.aliases = [a for a in dict.fromkeys(question.aliases) if a not in used]
+        question.aliases = [a for a in dict.fromkeys(question.aliases) if free(a, question)]
         used.update(question.aliases)
     return changes
 
@@ -257,7 +265,7 @@ def place_parts(catalog: Catalog, parts: list[Part], other_section: str) -> tupl
 
 
 def build_corpus(sources: dict[str, bytes], catalog: Catalog, figures: Figures, other_section: str,
-                 missing_figure: str = "") -> Corpus:
+                 missing_figure: str = "", recorded: Sequence[Recorded] = ()) -> Corpus:
     """Read, normalize and place every question of every source file; a file the catalog does not
     list gets a section of its own after the listed ones (and a warning with the lines to add)."""
     changes: list[Change] = []
@@ -303,10 +311,18 @@ def build_corpus(sources: dict[str, bytes], catalog: Catalog, figures: Figures, 
     pages, found = place_parts(catalog, parts, other_section)
     changes += found
     corpus = Corpus(catalog.sections, pages, changes, found_count)
-    # Anchors go first to the questions of the sources listed first, whatever page they are on: a
-    # file added to the catalog later never takes an anchor that an existing question's links use.
+    identity = match_record(list(recorded), corpus.questions)
+    changes += identity.changes
+    add_recorded_aliases(identity)
+    # Anchors go first to recorded questions, then to the sources listed first, whatever page they
+    # are on: a newcomer never takes an anchor that an existing (or removed) question's links use.
+    new = {id(q) for q in identity.unrecorded}
     listed = {spec.file: position for position, spec in enumerate(catalog.sources)}
-    changes += assign_anchors(sorted(corpus.questions, key=lambda q: (listed.get(q.source, len(listed)), q.line)))
+    changes += assign_anchors(sorted(corpus.questions, key=lambda q: (id(q) in new, listed.get(q.source, len(listed)),
+                                                                       q.line)), identity.owners())
+    corpus.short_ids, corpus.merged_ids, found = assign_ids(identity, list(recorded))
+    changes += found
+    corpus.removed = identity.removed
     return corpus
 
 

@@ -11,6 +11,7 @@ import qa_short_links
 from qa_i18n import DEFAULT, Edition
 from qa_model import Change, Question
 from qa_pipeline import Corpus, Page
+from qa_record import Recorded, answer_likeness, answer_sketch, title_likeness
 from qa_sanitize import escape_text, markdown_text
 
 ZH = Edition(DEFAULT)
@@ -100,18 +101,23 @@ def render_study_page(kind: str, edition: Edition = ZH) -> str:
 
 def study_catalog(corpus: Corpus, edition: Edition = ZH) -> dict:
     """What the study script needs to know of the site: each section's questions with their short
-    id, title in the edition, address, and the ids of copies merged into them."""
+    id, title in the edition, address, and the ids of copies merged into them; and the ids of
+    questions removed upstream (an export that holds them still imports)."""
     present = {page.spec.id: page for page in corpus.pages}
+    merged: dict[str, list[str]] = defaultdict(list)
+    for sid, anchor in sorted(corpus.merged_ids.items()):
+        merged[anchor].append(sid)
     sections = []
     for section in corpus.sections:
         pages = [present[p.id] for p in section.pages if p.id in present]
         items = [{"id": corpus.short_ids[q.anchor], "title": edition.convert_page(edition.title(q)),
                   "url": qa_short_links.question_path(page.spec.id, q.anchor),
-                  "aliases": sorted({qa_short_links.short_id(a) for a in q.aliases} - {corpus.short_ids[q.anchor]})}
+                  "aliases": sorted(({qa_short_links.short_id(a) for a in q.aliases} | set(merged.get(q.anchor, [])))
+                                    - {corpus.short_ids[q.anchor]})}
                  for page in pages for q in page.questions]
         if items:
             sections.append({"title": edition.convert_page(edition.section_text(section)[0]), "questions": items})
-    return {"version": 1, "sections": sections}
+    return {"version": 1, "sections": sections, "removed": sorted(corpus.removed)}
 
 
 def page_description(page: Page, edition: Edition = ZH) -> str:
@@ -288,10 +294,44 @@ def link_terms_in_text(text: str, wanted: dict, done: set[str], edition: Edition
 
 
 def anchor_pages(corpus: Corpus) -> dict[str, str]:
-    """The page id of every question anchor and alias anchor, for links that name an old page."""
+    """The page id of every question anchor and alias anchor, for links that name an old page, and
+    the notice page of every anchor of a question removed upstream."""
     pages = {}
     for page in corpus.pages:
         for question in page.questions:
             for anchor in [question.anchor, *question.aliases]:
                 pages[anchor] = page.spec.id
+    for sid, entry in corpus.removed.items():
+        for anchor in entry.all_anchors:
+            pages.setdefault(anchor, removed_page_id(sid))
     return dict(sorted(pages.items()))
+
+
+REMOVED_PREFIX = "removed-"
+CLOSEST_COUNT = 5
+
+
+def removed_page_id(sid: str) -> str:
+    """The page of the notice for a question removed upstream: /topics/removed-<id>/."""
+    return f"{REMOVED_PREFIX}{sid}"
+
+
+def closest_questions(entry: Recorded, corpus: Corpus, count: int = CLOSEST_COUNT) -> list[Question]:
+    """The questions on the site most like a removed one, by title and answer (qa_record's measures)."""
+    def score(question: Question) -> float:
+        answer = answer_likeness(entry.sketch, answer_sketch(question.source_body)) if entry.sketch else 0.0
+        return title_likeness(entry.title, question.title) + answer
+
+    return sorted(corpus.questions, key=lambda q: (-score(q), q.anchor))[:count]
+
+
+def render_removed(entry: Recorded, corpus: Corpus, edition: Edition = ZH) -> str:
+    """The notice a removed question's links lead to: which question it was, that upstream removed
+    it, and the closest questions still on the site."""
+    heading_text = edition.string("removed_heading")
+    title = entry.english if edition.is_english and entry.english else entry.title
+    lines = [*front_matter(heading_text, "search:", "  exclude: true"), f"# {markdown_text(heading_text)}", "",
+             edition.string("removed_text").replace("{title}", markdown_text(title)), ""]
+    closest = [question_link(q, corpus, edition) for q in closest_questions(entry, corpus)]
+    lines.append(link_list("qa-related", escape_text(edition.string("removed_closest")), closest))
+    return edition.convert_page("\n".join(lines) + "\n")

@@ -4,23 +4,19 @@ English drawings, the opened figure, per-edition 404 pages, the content report's
 from __future__ import annotations
 
 import re
-from types import SimpleNamespace
 from urllib.parse import unquote, urljoin, urlparse
 
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import serve
+from conftest import ROOT, serve
 from qa_figures import english_drawing
-from qa_short_links import assign_short_ids, description, short_id
+from qa_record import RECORD_PATH, parse_record
+from qa_short_links import description, short_id
 from test_publish import PagesHandler, REPO_PATH
 
 EDITIONS = {"": "zh", "en/": "en", "zh-TW/": "zh-TW"}
 HAN = re.compile(r"[\u3400-\u9fff]")
-
-
-def questions(*anchors: str) -> list:
-    return [SimpleNamespace(anchor=anchor) for anchor in anchors]
 
 
 # --- unit -----------------------------------------------------------------------------------------
@@ -29,29 +25,6 @@ def test_short_ids_are_short_stable_and_plain():
     assert short_id("什么是dit模型") == short_id("什么是dit模型")
     assert re.fullmatch(r"[a-z2-7]{6}", short_id("什么是dit模型"))
     assert short_id("a") != short_id("b")
-
-
-@pytest.mark.parametrize("anchors, recorded, ids, gone, reported", [
-    # Nothing recorded: each question gets the id drawn from its anchor, and the build asks to record them.
-    (["甲乙丙丁", "戊己庚辛"], {}, {"甲乙丙丁": short_id("甲乙丙丁"), "戊己庚辛": short_id("戊己庚辛")}, {}, 1),
-    # Recorded ids are kept whatever the hash would say now.
-    (["甲乙丙丁"], {"keepit": "甲乙丙丁"}, {"甲乙丙丁": "keepit"}, {}, 0),
-    # An upstream title edit changed the anchor: the old id leads to the question it most resembles.
-    (["什么是dit模型呢"], {"oldone": "什么是dit模型"}, {"什么是dit模型呢": short_id("什么是dit模型呢")},
-     {"oldone": "什么是dit模型呢"}, 2),
-    # A question that is gone with nothing like it: the old id leads home, and is reported.
-    (["完全不同的题目"], {"oldone": "什么是dit模型"}, {"完全不同的题目": short_id("完全不同的题目")},
-     {"oldone": ""}, 2),
-])
-def test_assign_short_ids(anchors, recorded, ids, gone, reported):
-    found, lost, changes = assign_short_ids(questions(*anchors), recorded)
-    assert (found, lost, len(changes)) == (ids, gone, reported)
-
-
-def test_a_clashing_id_is_lengthened():
-    anchor = "甲乙丙丁"
-    found, _, _ = assign_short_ids(questions(anchor), {short_id(anchor): "别的题"})
-    assert found[anchor] == short_id(anchor, 7)
 
 
 @pytest.mark.parametrize("markdown, expected", [
@@ -120,10 +93,11 @@ def test_short_link_pages_stay_out_of_the_sitemap_and_search(site_build):
 
 
 def test_every_question_has_a_recorded_short_id(corpus):
-    """data/short-links.yml holds the id of each question on the site: a maintainer who adds
-    sources runs `python hooks/qa_short_links.py` (the build reports the ones missing)."""
-    assert set(corpus.short_ids.values()) <= set(corpus.recorded_short_ids)
-    assert not corpus.short_gone
+    """data/questions.yml holds the id of each question on the site: a maintainer who adds sources
+    runs `python hooks/qa_output.py record` (the build warns about the ones missing)."""
+    recorded = {entry.id for entry in parse_record((ROOT / "docs" / RECORD_PATH).read_bytes())}
+    assert set(corpus.short_ids.values()) <= recorded
+    assert not corpus.removed
 
 
 @pytest.mark.parametrize("prefix", list(EDITIONS))
