@@ -17,6 +17,7 @@ import cmarkgfm
 from cmarkgfm.cmark import Options
 
 FENCE_MARKER = re.compile(r"^ *(`{3,}|~{3,})")
+SETEXT_UNDERLINE = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
 
 
 @dataclass(frozen=True)
@@ -32,14 +33,23 @@ class CodeBlock:
 
 
 class _SourcePositions(HTMLParser):
-    """The line ranges of the <pre> blocks in cmark's HTML rendered with source positions."""
+    """The line ranges of the <pre> blocks in cmark's HTML rendered with source positions, and of
+    its headings (with their level)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.ranges: list[tuple[int, int]] = []
+        self.headings: list[tuple[int, int, int]] = []
 
     def handle_starttag(self, tag, attrs):
-        position = dict(attrs).get("data-sourcepos") if tag == "pre" else None
+        position = dict(attrs).get("data-sourcepos")
+        if position and re.fullmatch(r"h[1-6]", tag):
+            start, end = position.split("-")
+            end_line, end_column = (int(part) for part in end.split(":"))
+            # Like a code block's, a heading's range can end at column 0 of the line after it.
+            self.headings.append((int(start.split(":")[0]) - 1, end_line - 1 if end_column > 0 else end_line - 2,
+                                  int(tag[1])))
+        position = position if tag == "pre" else None
         if position:
             start, end = position.split("-")
             end_line, end_column = (int(part) for part in end.split(":"))
@@ -49,12 +59,26 @@ class _SourcePositions(HTMLParser):
 
 
 @lru_cache(maxsize=8192)
-def code_blocks(text: str) -> tuple[CodeBlock, ...]:
-    """The code blocks of a Markdown text, as GitHub reads them."""
+def _positions(text: str) -> _SourcePositions:
     html = cmarkgfm.github_flavored_markdown_to_html(
         text, options=Options.CMARK_OPT_SOURCEPOS | Options.CMARK_OPT_UNSAFE)
     parser = _SourcePositions()
     parser.feed(html)
+    return parser
+
+
+def setext_headings(text: str) -> tuple[tuple[int, int, int], ...]:
+    """Headings underlined with '---' or '===' (first line, underline, level; 0-based), as GitHub
+    reads them: a '---' directly under a paragraph makes it a heading."""
+    lines = text.split("\n")
+    return tuple((first, last, level) for first, last, level in _positions(text).headings
+                 if last > first and last < len(lines) and SETEXT_UNDERLINE.match(lines[last]))
+
+
+@lru_cache(maxsize=8192)
+def code_blocks(text: str) -> tuple[CodeBlock, ...]:
+    """The code blocks of a Markdown text, as GitHub reads them."""
+    parser = _positions(text)
     lines = text.split("\n")
     blocks = []
     for first, last in parser.ranges:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from qa_blocks import code_lines
+from qa_blocks import code_lines, setext_headings
 
 LIST_ITEM = re.compile(r"^( *)([-*+]|(\d{1,9})[.)])( +|$)")
 FENCE = re.compile(r"^( *)(`{3,}|~{3,})")
@@ -222,4 +222,8 @@ def demote_headings(body: str, lowest: int = 3) -> tuple[str, int]:
         if heading and len(heading.group(1)) < lowest:
             count += 1
             lines[index] = "#" * lowest + line.lstrip()[len(heading.group(1)):]
+    for first, underline, level in reversed(setext_headings(body)):  # text underlined with --- or ===
+        if level < lowest:
+            count += 1
+            lines[first:underline + 1] = ["#" * lowest + " " + " ".join(l.strip() for l in lines[first:underline])]
     return "\n".join(lines), count

@@ -77,3 +77,14 @@ def test_math_block_lines_are_kept_verbatim():
     rewritten, _ = reindent_lists(source)
     assert "$$\nL = \\sum_{i} \\|f(x_i)\\|^2_2\n- \\sum_j x_j\n$$" in rewritten
     assert rewritten.startswith("其目标函数：\n\n$$")
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("段落\n\n要强调的总结\n---\n\n下文", "段落\n\n### 要强调的总结\n\n下文"),
+    ("两行\n标题\n===", "### 两行 标题"),
+    ("段落\n\n---\n\n下文", "段落\n\n---\n\n下文"),  # after a blank line: a rule
+    ("- 列表项\n---", "- 列表项\n---"),  # under a list item: a rule
+    ("```\n代码\n---\n```", "```\n代码\n---\n```"),
+])
+def test_underlined_headings_sit_below_the_question(body, expected):
+    assert demote_headings(body)[0] == expected
