@@ -8,8 +8,8 @@ import pytest
 from qa_model import Question
 from qa_normalize import slugify
 from qa_pipeline import assign_anchors
-from qa_record import (Recorded, add_recorded_aliases, answer_likeness, answer_sketch, assign_ids, match_record,
-                       parse_record, record_text)
+from qa_record import (MATCH_SCORE, PART_MINIMUM, Recorded, add_recorded_aliases, answer_likeness, answer_sketch,
+                       assign_ids, match_record, parse_record, record_text, title_likeness)
 
 DIT = "DiT 是一种把 Transformer 用作扩散模型主干的架构，它把潜空间切成补丁序列，再用自注意力建模全局关系，因而扩展性好。"
 GAN = "GAN 由生成器和判别器组成，两者对抗训练；训练不稳定、模式崩塌是它在视频生成中少用的主要原因。"
@@ -113,3 +113,17 @@ def test_record_file_round_trip():
     assert [(e.id, e.title, e.anchor, e.english, e.anchors, e.match, e.sketch) for e in parsed] == \
         [(e.id, e.title, e.anchor, e.english, e.anchors, e.match, e.sketch) for e in entries]
     assert parsed[0].line == 5  # the entry's first field
+
+
+def test_no_two_questions_of_the_site_match_each_other(corpus):
+    """The threshold keeps apart the site's most alike questions (two U-ViT answers share text)."""
+    questions = corpus.questions
+    sketches = {q.anchor: answer_sketch(q.source_body) for q in questions}
+    scores = []
+    for position, first in enumerate(questions):
+        for second in questions[position + 1:]:
+            title = title_likeness(first.title, second.title)
+            answer = answer_likeness(sketches[first.anchor], sketches[second.anchor])
+            scores.append(((title + answer) / 2, title, answer))
+    assert max(scores)[0] < MATCH_SCORE
+    assert not [s for s in scores if s[0] >= MATCH_SCORE and min(s[1:]) >= PART_MINIMUM]
