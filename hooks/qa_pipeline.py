@@ -329,7 +329,7 @@ def build_corpus(sources: dict[str, bytes], catalog: Catalog, figures: Figures, 
 def catalog_unlisted(catalog: Catalog, doc: SourceDocument, parts: list[Part]) -> Change:
     """Give a file the catalog does not list a section of its own, titled from its own headings,
     with a page per chapter; the warning names the catalog lines that would place it."""
-    stem = doc.name.rsplit(".", 1)[0]
+    stem = re.sub(r"^\d+[_\-. ]+", "", doc.name.rsplit(".", 1)[0]) or doc.name  # upstream numbers its files
     taken = {page.id for section in catalog.sections for page in section.pages}
     section = SectionSpec(doc.title or stem, "")
     rules = []

@@ -215,7 +215,7 @@ def assign_ids(identity: Identity, entries: list[Recorded]) -> tuple[dict[str, s
     changes = [Change("new", q.source, q.line, f"'{q.title}' is new (q/{ids[q.anchor]}/)")
                for q in identity.unrecorded]
     changes.append(Change(UNRECORDED, RECORD_PATH, 1,
-                          f"{len(identity.unrecorded)} questions are not yet recorded (first: {first.location} "
+                          f"questions not yet recorded: {len(identity.unrecorded)} (first: {first.location} "
                           f"'{first.title}'); record them with `python hooks/qa_output.py record`"))
     return ids, extra, changes
 

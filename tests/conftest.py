@@ -59,6 +59,14 @@ def run_build(root: Path, site: Path, strict: bool = True) -> Build:
     return Build(result.returncode, result.stdout + result.stderr, site)
 
 
+def record_questions(root: Path) -> str:
+    """Record a project's questions with the maintainers' command (after its sources changed)."""
+    result = subprocess.run([sys.executable, "hooks/qa_output.py", "record"], cwd=root, capture_output=True,
+                            text=True, timeout=300, env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
 def copy_project(target: Path) -> Path:
     """A private copy of the project, to build with altered sources."""
     shutil.copytree(ROOT, target, ignore=COPY_IGNORE)

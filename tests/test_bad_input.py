@@ -16,12 +16,12 @@ SOURCE = "models-and-frameworks.md"
 pytestmark = pytest.mark.build  # each test builds a broken copy of the project
 
 
-def build_with(tmp_path: Path, change) -> tuple:
+def build_with(tmp_path: Path, change, strict: bool = True) -> tuple:
     """Copy the project, let `change` alter one source file's bytes, and build it."""
     root = copy_project(tmp_path / "project")
     path = root / "docs" / "sources" / SOURCE
     path.write_bytes(change(path.read_bytes()))
-    build = run_build(root, tmp_path / "site")
+    build = run_build(root, tmp_path / "site", strict=strict)
     assert "Traceback" not in build.output, build.output
     return build, root
 
@@ -124,8 +124,11 @@ def test_newer_source_copy_rebuilds_and_keeps_anchors(tmp_path, site_build):
         text = text.replace("## 6.SAM v2", "## 16.SAM v2 有哪些改进？\n\nSAM v2 把分割扩展到视频，用记忆模块跟踪目标。")
         return text.encode("utf-8")
 
-    build, _ = build_with(tmp_path, newer)
+    build, _ = build_with(tmp_path, newer, strict=False)
     assert build.returncode == 0, build.output
+    # The new question is not yet recorded: a WARNING asks for the record (and fails --strict).
+    assert re.search(r"WARNING\s+-\s+data/questions\.yml:1: \[unrecorded\] questions not yet recorded: 1 ",
+                     build.output), build.output
     before = BeautifulSoup((site_build.site / "topics/models-and-frameworks/index.html").read_text(encoding="utf-8"),
                            "html.parser")
     after = BeautifulSoup((build.site / "topics/models-and-frameworks/index.html").read_text(encoding="utf-8"),

@@ -20,7 +20,7 @@ from urllib.parse import quote
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import copy_project, run_build, serve
+from conftest import copy_project, record_questions, run_build, serve
 
 TRAP = "window.__pwned=1"
 
@@ -146,9 +146,15 @@ class HostileSite:
 
 
 def targets(corpus) -> list:
-    """The questions that receive the answer and title cases, one each: only questions with no
-    merged copy, so an edit cannot change which copy of a question is kept."""
-    return [q for q in corpus.questions if not q.merged_from]
+    """The questions that receive the answer and title cases, one each, in case order: only
+    questions with no merged copy, so an edit cannot change which copy of a question is kept; a
+    title case never goes to a question that defines a glossary term (a title replaced by a payload
+    is another question, and the term's defining question would leave)."""
+    candidates = [q for q in corpus.questions if not q.merged_from]
+    defining = {term.question for term in corpus.links.glossary}
+    titled = [q for q in candidates if q.anchor not in defining][:len(TITLES)]
+    answered = [q for q in candidates if q not in titled][:len(ANSWERS)]
+    return answered + titled
 
 
 def edit_sources(root: Path, corpus) -> dict[str, tuple[str, int]]:
@@ -188,6 +194,7 @@ def hostile(tmp_path_factory, corpus, site_build) -> HostileSite:
     tmp_path = tmp_path_factory.mktemp("hostile")
     root = copy_project(tmp_path / "project")
     landed = edit_sources(root, corpus)
+    record_questions(root)  # the new questions, as a maintainer records them
     return HostileSite(run_build(root, tmp_path / "site"), landed, site_build.site)
 
 
@@ -369,6 +376,7 @@ def anchor_takeover(tmp_path_factory):
     text = re.sub(r"\nsections:", "\n  - file: newcomer.md\n    parts:\n      - {match: \"\", page: introduction}\nsections:",
                   text, count=1)
     catalog.write_text(text, encoding="utf-8")
+    record_questions(root)
     return run_build(root, tmp_path / "site")
 
 
