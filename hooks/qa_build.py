@@ -10,6 +10,7 @@ import json
 import logging
 import tempfile
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -82,8 +83,10 @@ class Build:
         report (and at DEBUG, `mkdocs build -v`), under one summary line."""
         for change in corpus.changes:
             (log.warning if change.is_warning else log.debug)("%s", change)
-        log.info("content: %d questions in the sources, %d on the site, %d changes "
-                 "(see topics/content-report/)", corpus.found, len(corpus.questions), len(corpus.changes))
+        kinds = Counter(change.kind for change in corpus.changes)
+        log.info("content: %d questions in the sources, %d on the site (%d new, %d moved, %d renamed, %d removed "
+                 "upstream), %d changes (see topics/content-report/)", corpus.found, len(corpus.questions),
+                 kinds["new"], kinds["moved"], kinds["renamed"], len(corpus.removed), len(corpus.changes))
         titled, answered, total = corpus.translated
         log.info("English edition: %d/%d titles and %d/%d answers translated", titled, total, answered, total)
 

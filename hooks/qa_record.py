@@ -186,13 +186,13 @@ def match_record(entries: list[Recorded], questions: list[Question]) -> Identity
 def describe_match(entry: Recorded, question: Question, kind: str, score: float | None) -> list[Change]:
     """Report lines for one match: moved, renamed, or nothing when it is the same place and title."""
     changes = []
-    how = "the record's match" if kind == "override" else f"score {score:.2f}" if score is not None else ""
+    how = {"override": "the record's match:", "same": "same title"}.get(kind) or f"score {score:.2f}"
     if title_key(entry.title) != title_key(question.title):
         changes.append(Change("renamed", question.source, question.line,
                               f"'{entry.title}' is now '{question.title}' (q/{entry.id}/, {how})"))
     if entry.file != question.source:
         changes.append(Change("moved", question.source, question.line,
-                              f"'{question.title}' (q/{entry.id}/) moved here from {entry.file}"))
+                              f"'{question.title}' (q/{entry.id}/) moved here from {entry.file} ({how})"))
     return changes
 
 
