@@ -19,8 +19,11 @@ FENCE = re.compile(r"^( *)(`{3,}|~{3,})")
 ATX = re.compile(r"^ {0,3}(#{1,6})(?=[ \t]|$)")
 TABLE_ROW = re.compile(r"^ *\|")
 THEMATIC_BREAK = re.compile(r"^ {0,3}([-*_])( *\1){2,} *$")
+# GitHub's centred figure, on one line or several, with an optional caption paragraph under the
+# picture; or a picture alone on its line.
 CENTERED_IMAGE = re.compile(
-    r"^[ \t]*<div\b[^>]*>\s*<img\b([^>]*?)/?>\s*</div>[ \t]*$", re.IGNORECASE | re.MULTILINE)
+    r"^[ \t]*<div\b[^>]*>\s*<img\b([^>]*?)/?>\s*(?:<p\b[^>]*>([^<]*)</p>\s*)?</div>[ \t]*$"
+    r"|^[ \t]*<img\b([^>]*?)/?>[ \t]*$", re.IGNORECASE | re.MULTILINE)
 IMG_ATTR = re.compile(r"""\b(src|alt|title)\s*=\s*("([^"]*)"|'([^']*)')""", re.IGNORECASE)
 MD_IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(\s+\"[^\"]*\")?\s*\)")
 INLINE_MATH_PADDED = re.compile(r"(?<![\\$\w])\$(?!\$)[ \t]+([^$\n]*?[^$\s\\])[ \t]+\$(?![$\w])")
@@ -69,19 +72,22 @@ def outside_code(body: str, rewrite: Callable[[str], str]) -> str:
 
 
 def centered_images_to_markdown(body: str) -> tuple[str, int]:
-    """Turn GitHub's `<div align="center"><img src alt></div>` into a Markdown image, whose path MkDocs checks."""
+    """Turn GitHub's `<div align="center"><img src alt><p>caption</p></div>` (or a lone `<img>`) into a
+    Markdown image whose title is the caption, and whose path MkDocs checks."""
     count = 0
 
     def replace(match: re.Match) -> str:
         nonlocal count
         attrs = {m.group(1).lower(): html.unescape(m.group(3) or m.group(4) or "")
-                 for m in IMG_ATTR.finditer(match.group(1))}
+                 for m in IMG_ATTR.finditer(match.group(1) or match.group(3))}
         if not attrs.get("src"):
             return match.group(0)
         count += 1
         alt = attrs.get("alt", "").replace("]", "\\]")
+        caption = " ".join(html.unescape(match.group(2) or "").split())
+        title = f' "{html.escape(caption)}"' if caption else ""  # the caption under the picture
         # Keep the line count so later messages still point at the right source line.
-        return f"![{alt}]({attrs['src']})" + "\n" * match.group(0).count("\n")
+        return f"![{alt}]({attrs['src']}{title})" + "\n" * match.group(0).count("\n")
 
     return CENTERED_IMAGE.sub(replace, body), count
 

@@ -130,7 +130,8 @@ def replace_figures(body: str, figures: Figures, source: str, line: int, caption
         stem = figures.stem(path)
         if stem is None:
             return match.group(0)
-        caption = alt or (captions or {}).get(stem) or stem.rsplit("/", 1)[-1]
+        title = html.unescape((match.group(3) or "").strip().strip('"'))
+        caption = title or alt or (captions or {}).get(stem) or stem.rsplit("/", 1)[-1]
         alone = match.group(0) == line_text(match)
         if stem in figures.formulas:
             notes.append(f"formula picture '{path}' written as TeX")
@@ -141,7 +142,7 @@ def replace_figures(body: str, figures: Figures, source: str, line: int, caption
         if name != path.split("imgs/", 1)[-1]:
             notes.append(f"figure '{path}' drawn as '{name}'")
         path = f"{folder}/{name}" if name.endswith(".svg") else f"imgs/{name}"
-        return figure_markdown(path, caption, figures.sizes.get(name), alone)
+        return figure_markdown(path, caption, figures.sizes.get(name), alone, alt)
 
     def line_text(match: re.Match) -> str:
         text = match.string
@@ -178,12 +179,12 @@ def placeholder_markdown(caption: str, missing_text: str, alone: bool) -> str:
             f"<figcaption>{html.escape(caption)}</figcaption>\n</figure>\n")
 
 
-def figure_markdown(path: str, caption: str, size: tuple[int, int] | None, alone: bool) -> str:
+def figure_markdown(path: str, caption: str, size: tuple[int, int] | None, alone: bool, alt: str = "") -> str:
     """A drawing as a captioned, lazily loaded figure; its width and height reserve its space."""
     attrs = ' loading="lazy"'
     if size:
         attrs += f' width="{size[0]}" height="{size[1]}"'
-    image = f"![{caption}]({path}){{{attrs} }}"
+    image = f"![{alt or caption}]({path}){{{attrs} }}"
     if not alone:
         return image
     return (f'\n<figure class="qa-figure" markdown="span">\n{image}\n'

@@ -88,3 +88,14 @@ def test_math_block_lines_are_kept_verbatim():
 ])
 def test_underlined_headings_sit_below_the_question(body, expected):
     assert demote_headings(body)[0] == expected
+
+
+@pytest.mark.parametrize("body, expected", [
+    ('<div align="center"><img src="imgs/a.png" alt="说明"></div>', "![说明](imgs/a.png)"),
+    ('<div align="center">\n  <img src="./imgs/ch03/a.png" alt="长说明" width="760" />\n  <p>图3-1 标题</p>\n</div>',
+     '![长说明](./imgs/ch03/a.png "图3-1 标题")\n\n\n'),
+    ('<img src="imgs/b.png" alt="单独一行">', "![单独一行](imgs/b.png)"),
+    ('文字中 <img src="imgs/b.png"> 的图', '文字中 <img src="imgs/b.png"> 的图'),
+])
+def test_centered_figures_become_markdown_images(body, expected):
+    assert centered_images_to_markdown(body)[0] == expected

@@ -60,6 +60,11 @@ NEW_FORMAT = """# 9.1 时序建模专题
 
 一组可学习查询向量从逐帧特征中汇聚信息，把长视频压缩成定长的查询输出，再交给语言模型。
 
+<div align="center">
+  <img src="./imgs/ch09/fig-09-02-queries.png" alt="查询向量从逐帧特征中汇聚信息的示意" width="760" />
+  <p>图9-2 查询向量汇聚逐帧特征</p>
+</div>
+
 ---
 
 <h1 id="9.1.2_三维卷积">9.1.2 三维卷积</h1>
@@ -162,7 +167,7 @@ CASES = {
     "a question moved across files": Case(move_question, set(), {"moved": 1}, {"removed", "new"}),
     "a file split in two": Case(split_file, {"unlisted-source"}, {"moved": 6, "unlisted-source": 1}, {"removed", "new"}),
     "a new file in the newer format": Case(add_new_format_file, {"unlisted-source", "figure-missing", "unrecorded"},
-                                           {"new": 3, "figure-missing": 1}, {"removed", "toc"}),
+                                           {"new": 3, "figure-missing": 2}, {"removed", "toc"}),
     "missing figures, one in a subfolder": Case(add_missing_figures, {"figure-missing"}, {"figure-missing": 2},
                                                 {"removed", "new"}),
     "an emoji TOC heading": Case(emoji_toc, set(), absent={"removed", "new", "moved"}),
@@ -288,6 +293,9 @@ def test_a_file_in_the_newer_format_reads_as_its_authors_meant(built):
     figure = page.select_one("figure.qa-figure-missing")
     assert figure is not None and "分解注意力示意图" in figure.get_text() and "此图尚未绘制" in figure.get_text()
     assert not page.select('img[src*="ch09"]')
+    # A figure on several lines with its caption under it: the caption is the figure's, nothing raw is left.
+    captions = [f.get_text(" ", strip=True) for f in page.select("figure.qa-figure-missing figcaption")]
+    assert "图9-2 查询向量汇聚逐帧特征" in captions and "<img" not in page.select_one("article").decode_contents()
     assert build.page("topics/三维卷积").find(id="3d卷积的感受野怎样随层数增长") is not None
     english = build.page("en/topics/时间注意力").select_one("figure.qa-figure-missing")
     assert english is not None
