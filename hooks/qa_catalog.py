@@ -7,6 +7,11 @@ from dataclasses import dataclass, field
 from qa_schema import OPTIONAL_TEXT, TEXT, parse_data
 
 CATALOG_NAME = "catalog.yml"
+# Pages the site makes itself under topics/: no source page may take their ids.
+GLOSSARY_PAGE = "glossary"
+STUDY_PAGES = ("practice", "review")
+REPORT_PAGE_ID = "content-report"
+SITE_PAGES = frozenset({GLOSSARY_PAGE, REPORT_PAGE_ID, *STUDY_PAGES})
 
 
 @dataclass(frozen=True)

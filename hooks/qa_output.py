@@ -14,6 +14,7 @@ import qa_record
 import qa_render
 import qa_sanitize
 import qa_short_links
+from qa_catalog import REPORT_PAGE_ID
 from qa_inputs import DATA_DIR, SOURCES_DIR
 from qa_link import GLOSSARY_NAME
 from qa_model import SourceError
@@ -24,7 +25,7 @@ SECTIONS_MARKER = "<!-- qa:sections -->"
 SEARCH_INDEX = "search/search_index.json"
 NOT_FOUND = "404.html"
 ANCHOR_PAGES = "anchors.json"
-REPORT_PAGE = f"{GENERATED_DIR}/content-report.md"
+REPORT_PAGE = f"{GENERATED_DIR}/{REPORT_PAGE_ID}.md"
 
 
 def generated_pages(corpus: Corpus, home_page: str) -> dict[str, str]:

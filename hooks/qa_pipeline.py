@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import qa_markdown
 import qa_sanitize
 from qa_blocks import code_lines
-from qa_catalog import Catalog, PageSpec, PartRule, SectionSpec, SourceSpec
+from qa_catalog import SITE_PAGES, Catalog, PageSpec, PartRule, SectionSpec, SourceSpec
 from qa_model import FIGURE_MISSING, UNLISTED_SOURCE, Change, Part, Question, SourceDocument, SourceError
 from qa_normalize import (drop_empty, merge_duplicates, normalize_document, report_truncated,
                           slugify)
@@ -331,20 +331,24 @@ def catalog_unlisted(catalog: Catalog, doc: SourceDocument, parts: list[Part]) -
     """Give a file the catalog does not list a section of its own, titled from its own headings,
     with a page per chapter; the warning names the catalog lines that would place it."""
     stem = re.sub(r"^\d+[_\-. ]+", "", doc.name.rsplit(".", 1)[0]) or doc.name  # upstream numbers its files
-    taken = {page.id for section in catalog.sections for page in section.pages}
+    taken = {page.id for section in catalog.sections for page in section.pages} | SITE_PAGES
     section = SectionSpec(doc.title or stem, "")
     rules = []
     for part in parts:
         title = part.title or doc.title or stem
         if any(rule.match == part.title for rule in rules):
             continue
-        page_id = base = slugify(title) if slugify(title) != "q" else slugify(stem)
-        suffix = 2
+        base = slugify(title) if slugify(title) != "q" else slugify(stem)
+        if base.startswith("removed-"):  # the ids of the notices for removed questions (qa_render)
+            base = f"part-{base}"
+        page_id, suffix = base, 2
         while page_id in taken:
             page_id, suffix = f"{base}-{suffix}", suffix + 1
         taken.add(page_id)
         rules.append(PartRule(part.title, page_id))
         section.pages.append(PageSpec(page_id, title, section.title))
+    # A rule takes every part whose title contains its match: the longest matches are tried first.
+    rules.sort(key=lambda rule: -len(rule.match))
     catalog.sources.append(SourceSpec(doc.name, tuple(rules)))
     catalog.sections.append(section)
     sources_line = json.dumps({"file": doc.name, "parts": [{"match": r.match, "page": r.page} for r in rules]},

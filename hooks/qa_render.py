@@ -8,6 +8,7 @@ import re
 from collections import Counter, defaultdict
 
 import qa_short_links
+from qa_catalog import GLOSSARY_PAGE, STUDY_PAGES
 from qa_i18n import DEFAULT, Edition
 from qa_model import Change, Question
 from qa_pipeline import Corpus, Page
@@ -87,7 +88,6 @@ def render_page(page: Page, corpus: Corpus | None = None, edition: Edition = ZH)
     return edition.convert_page("\n".join(lines))
 
 
-STUDY_PAGES = ("practice", "review")
 
 
 def render_study_page(kind: str, edition: Edition = ZH) -> str:
@@ -214,7 +214,6 @@ def fold_subheadings(page_html: str) -> str:
     return SUBHEADING.sub(r"<h\1>\2</h\1>", page_html)
 
 
-GLOSSARY_PAGE = "glossary"
 
 
 def render_glossary(corpus: Corpus, edition: Edition = ZH) -> str:

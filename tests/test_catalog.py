@@ -80,3 +80,21 @@ def test_catalog_errors_name_the_line_of_the_entry(text, line):
     with pytest.raises(SourceError) as error:
         parse_catalog(text)
     assert error.value.line == line
+
+
+def test_an_unlisted_file_gets_a_page_per_chapter_whatever_their_titles():
+    """Chapter titles that contain one another, a lead part without a title, and a chapter named
+    like one of the site's own pages each keep a page of their own."""
+    from qa_model import Part, Question, SourceDocument
+    from qa_pipeline import catalog_unlisted
+
+    def part(title: str) -> Part:
+        return Part("new.md", 1, title, questions=[Question("new.md", 2, "", f"{title}的题？", "答。", 3)])
+
+    catalog = parse_catalog("sources: []\nsections: []\n")
+    doc = SourceDocument("07_新文件.md", [], [], "新的一章")
+    parts = [part(""), part("基础"), part("扩散模型基础"), part("glossary")]
+    change = catalog_unlisted(catalog, doc, parts)
+    pages = [catalog.rule_for_part("07_新文件.md", p.title).page for p in parts]
+    assert len(set(pages)) == 4 and "glossary" not in pages
+    assert catalog.sections[-1].title == "新的一章" and change.kind == "unlisted-source"
