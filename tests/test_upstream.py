@@ -18,7 +18,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from conftest import ROOT, copy_project, run_build
+from conftest import ROOT, copy_project, run_build, serve
 from qa_record import RECORD_PATH, parse_record
 
 SOURCES = Path("docs/sources")
@@ -362,3 +362,34 @@ def test_a_reworded_question_keeps_its_address_and_translation(built):
     assert lands(build, other.page, other.anchor, "en/") == other.page
     study = json.loads((build.site / "study.json").read_text("utf-8"))
     assert entry.id in [q["id"] for section in study["sections"] for q in section["questions"]]
+
+
+@pytest.mark.parametrize("edition, words", [("", ["已导入 1 道题", "另有 1 道题已从上游题库移除"]),
+                                            ("en/", ["Imported the records of 1 questions", "1 more were"])])
+def test_a_progress_export_naming_a_removed_question_still_imports(built, browser, tmp_path, edition, words):
+    """Readers' marks follow the stable id; an export from before the removal imports, the removed
+    question skipped and counted, and an old link to it opens its notice in Chromium."""
+    build = built("an empty question")
+    removed = next(e for e in RECORD if e.anchor == "sora有哪些创新点")
+    kept = next(e for e in RECORD if e.anchor == "什么dit模型")
+    export = tmp_path / "progress.json"
+    export.write_text(json.dumps({"format": "ai-video-qa-study", "version": 1,
+                                  "items": {removed.id: {"mark": "known"}, kept.id: {"mark": "review"}}}))
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    tab = context.new_page()
+    errors = []
+    tab.on("pageerror", lambda error: errors.append(error.message))
+    with serve(build.site) as url:
+        tab.goto(f"{url}{edition}topics/review/", wait_until="networkidle")
+        tab.set_input_files(".qa-data input[type=file]", str(export))
+        tab.wait_for_function("document.querySelector('.qa-data__message').textContent.length > 0")
+        message = tab.locator(".qa-data__message").inner_text()
+        assert all(word in message for word in words), message
+        tab.wait_for_timeout(1200)
+        state = tab.evaluate("JSON.parse(localStorage.getItem('qa-study'))")
+        assert state["items"] == {kept.id: {"mark": "review"}}
+        tab.goto(f"{url}{edition}topics/models-and-frameworks/#{removed.anchor}", wait_until="networkidle")
+        tab.wait_for_url(f"**/topics/removed-{removed.id}/**")
+        assert (removed.english if edition else removed.title) in tab.locator("article").inner_text()
+    context.close()
+    assert errors == []

@@ -211,7 +211,8 @@
         });
       });
       if (!shown) app.appendChild(element("p", "", text.review_empty));
-      var gone = Object.keys(state.items).filter(function (id) { return !known[id]; }).length;
+      (site.removed || []).forEach(function (id) { if (!known[id]) known[id] = "removed"; });
+      var gone = Object.keys(state.items).filter(function (id) { return known[id] !== 1; }).length;
       if (gone) app.appendChild(element("p", "qa-gone", text.study_gone.replace("{count}", gone)));
       app.appendChild(dataControls(known));
     });
@@ -242,7 +243,8 @@
       var reader = new FileReader();
       reader.onload = function () {
         var result = checkImport(String(reader.result), known);
-        message.textContent = result.error || text.study_imported.replace("{count}", Object.keys(result.items).length);
+        message.textContent = result.error || text.study_imported.replace("{count}", Object.keys(result.items).length) +
+          (result.skipped ? " " + text.import_skipped.replace("{count}", result.skipped) : "");
         if (!result.error) {
           save({ version: VERSION, items: result.items, last: result.last || undefined });
           setTimeout(function () { location.reload(); }, 800);
@@ -266,7 +268,8 @@
     return typeof value === "number" && Math.floor(value) === value && value >= least && value < 1e7;
   }
 
-  // A valid export: this site's format and version, known ids, items of the right shape.
+  // A valid export: this site's format and version, known ids, items of the right shape. Ids of
+  // questions removed upstream (known as "removed") are skipped and counted.
   function checkImport(raw, known) {
     var file;
     try { file = JSON.parse(raw.replace(/^\ufeff/, "")); } catch (error) { return { error: text.import_not_json }; }
@@ -293,7 +296,9 @@
         !(isRecord(last) && typeof last.id === "string" && typeof last.title === "string"))) {
       return { error: text.import_not_export };
     }
-    return { items: file.items, last: last || undefined };
+    var items = {}, skipped = 0;
+    ids.forEach(function (id) { if (known[id] === "removed") skipped++; else items[id] = file.items[id]; });
+    return { items: items, last: last || undefined, skipped: skipped };
   }
 
   // --- practice: one question at a time, answer hidden until revealed, graded by the reader ----
