@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 import qa_short_links
 from qa_catalog import GLOSSARY_PAGE, STUDY_PAGES
 from qa_i18n import DEFAULT, Edition
-from qa_model import Change, Question
+from qa_model import WARNING_KINDS, Change, Question
 from qa_pipeline import Corpus, Page
 from qa_record import Recorded, answer_likeness, answer_sketch, title_likeness
 from qa_sanitize import escape_text, markdown_text
@@ -175,7 +175,9 @@ def render_report(corpus: Corpus, edition: Edition = ZH) -> str:
              f"# {title}", "", text("intro"), "",
              f"- {text('found')}: {corpus.found}", f"- {text('shown')}: {len(corpus.questions)}", ""]
     lines += [f"| {text('kind')} | {text('count')} |", "| --- | --- |"]
-    lines += [f"| {kinds_text(kind)} | {count} |" for kind, count in sorted(kinds.items())]
+    # What the maintainer must act on first (the build's WARNINGs), then what the build handled.
+    lines += [f"| {kinds_text(kind)} | {count} |" for kind, count in
+              sorted(kinds.items(), key=lambda item: (item[0] not in WARNING_KINDS, item[0]))]
     for source in sorted(by_source):
         lines += ["", f"## {markdown_text(source)}", "", f"| {text('line')} | {text('kind')} | {text('message')} |", "| --- | --- | --- |"]
         for change in sorted(by_source[source], key=lambda c: c.line):
