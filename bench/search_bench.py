@@ -1,31 +1,38 @@
-"""Search benchmark: index size, worker start-up and keystroke-to-results latency in Chromium.
+"""Search benchmark: index bytes, bytes before the first results, start-up and keystroke-to-results
+latency in Chromium, per edition, at 1, 10 and 30 times today's content.
 
-Usage:  python bench/search_bench.py [--runs 3] [--site DIR] [--scale 30]
-Builds the site into a temporary folder (or measures a built one given with --site, e.g. an older
-version of the site for a before/after comparison), serves it locally and drives Debian's
-Chromium, per edition. --scale N builds the site with N times the content (bench/run.py's
-scaled copies) and measures its 简体 edition as well. Prints figures; asserts nothing.
+Usage:  python bench/search_bench.py [--runs 3] [--scales 1,10,30] [--project DIR | --site DIR]
+Builds the site (and its scaled copies) into a temporary folder, serves it gzip-compressed as
+GitHub Pages does and drives Debian's Chromium. The scaled copies are made of real words: each
+copy of a source file keeps its structure, its answers' sentences are drawn from all the answers
+of the sources, and its titles are shifted within the CJK block so that every question stays a
+question of its own. --project DIR measures another checkout of the project (e.g. an older
+version, for a before/after comparison; its sources scale the same way); --site DIR measures one
+built site at x1 only. Prints figures; asserts nothing.
 """
 
 from __future__ import annotations
 
 import argparse
-import functools
 import gzip
 import http.server
-import json
 import os
+import random
+import re
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "bench")]
 
-from conftest import CHROMIUM_ARGS, QuietHandler, find_chromium  # noqa: E402
+from conftest import CHROMIUM_ARGS, COPY_IGNORE, find_chromium  # noqa: E402
+from run import GzipHandler, rotate_han  # noqa: E402
 import search_eval  # noqa: E402
 
 # Records when Material's search worker reports it is ready (message type 1) and when the
@@ -55,13 +62,97 @@ PROBE = """
 LATENCY_QUERIES = 40
 
 
+# Bytes before the first results are taken over these queries, each in a fresh browser.
+FIRST_RESULT_QUERIES = 3
+HAN = re.compile(r"[\u4e00-\u9fa5]")
+SENTENCE_END = re.compile(r"(?<=[。！？；])")
+# Sentences with markup stay where they are: moved, they could open a formula, a link or a table.
+MARKUP = re.compile(r"[$|<>\[\]`#\\]")
+LIST_LEAD = re.compile(r"^\s*(?:(?:[-*+]|\d+[.)])\s+)?")
+# Headings and table-of-contents lines carry the titles: shifted, so each copy's questions are new.
+TITLE_LINE = re.compile(r"^\s*(?:#|<h\d|(?:[-*+]|\d+\.)?\s*\[)|\]\s*\(#")
+
+
+def movable(sentence: str) -> bool:
+    """Plain text with Han characters, whose emphasis opens and closes within it."""
+    return (bool(HAN.search(sentence)) and not MARKUP.search(sentence)
+            and sentence.count("*") % 2 == 0 and sentence.count("_") % 2 == 0)
+
+
+def answer_sentences(texts: list[str]) -> list[str]:
+    """Every plain sentence of the sources' answers (no markup, some Han text)."""
+    pool = []
+    for text in texts:
+        fenced = False
+        for line in text.splitlines():
+            if line.lstrip().startswith(("```", "~~~")):
+                fenced = not fenced
+            if fenced or TITLE_LINE.search(line) or "<" in line:
+                continue
+            body = line[LIST_LEAD.match(line).end():]
+            pool += [part.strip() for part in SENTENCE_END.split(body) if movable(part) and len(part.strip()) >= 4]
+    return sorted(set(pool))
+
+
+def recombined(text: str, pool: list[str], rng: random.Random, shift: int) -> str:
+    """A copy of a source file: the same questions and structure, titles shifted, answer sentences
+    drawn from the pool."""
+    out, fenced = [], False
+    for line in text.splitlines(keepends=True):
+        ending = line[len(line.rstrip("\r\n")):]
+        line = line[:len(line) - len(ending)]
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        if not fenced and TITLE_LINE.search(line):
+            line = rotate_han(line, shift)
+        elif not fenced and "<" not in line:
+            lead = LIST_LEAD.match(line).end()
+            parts = SENTENCE_END.split(line[lead:])
+            line = line[:lead] + "".join(rng.choice(pool) if movable(part) else part
+                                         for part in parts)
+        out.append(line + ending)
+    return "".join(out)
+
+
+def scaled_project(folder: Path, source: Path, factor: int) -> Path:
+    """A copy of the project at `source` with factor copies of every source file (see recombined)."""
+    import yaml
+
+    project = folder / f"x{factor}"
+    shutil.copytree(source, project, ignore=COPY_IGNORE)
+    sources = project / "docs" / "sources"
+    catalog = yaml.safe_load((sources / "catalog.yml").read_text(encoding="utf-8"))
+    originals = list(catalog["sources"])
+    texts = {entry["file"]: (sources / entry["file"]).read_text(encoding="utf-8") for entry in originals}
+    pool = answer_sentences(list(texts.values()))
+    rng = random.Random(factor)
+    for copy in range(1, factor):
+        for entry in originals:
+            name = entry["file"].replace(".md", f"-{copy}.md")
+            (sources / name).write_text(recombined(texts[entry["file"]], pool, rng, 97 * copy), encoding="utf-8")
+            catalog["sources"].append({"file": name, "parts": [{"match": "", "page": f"copy-{copy}-{entry['file'][:-3]}"}]})
+    (sources / "catalog.yml").write_text(yaml.safe_dump(catalog, allow_unicode=True), encoding="utf-8")
+    return project
+
+
 def build(project: Path, site: Path) -> None:
     subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(site)],
                    cwd=project, check=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
 
 
+class CountingHandler(GzipHandler):
+    """Serves as GitHub Pages does and records the bytes of each response body by path."""
+
+    sent: list[tuple[str, int]] = []
+
+    def send_header(self, keyword, value):
+        if keyword.lower() == "content-length":
+            self.sent.append((self.path.split("?", 1)[0], int(value)))
+        super().send_header(keyword, value)
+
+
 def serve(site: Path) -> str:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site)))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(CountingHandler, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{server.server_address[1]}/"
 
@@ -72,10 +163,23 @@ def worker_ready_ms(browser, base_url: str) -> float:
     page = context.new_page()
     page.add_init_script(PROBE)
     page.goto(base_url, wait_until="load")
-    page.wait_for_function("window.__qa.ready !== null", timeout=60000)
+    page.wait_for_function("window.__qa.ready !== null", timeout=120000)
     ready = page.evaluate("window.__qa.ready")
     context.close()
     return ready
+
+
+def index_bytes_before_results(browser, base_url: str, index_path: str, query: str) -> int:
+    """Bytes of the search index (every file under the edition's search/) sent from the page's
+    load until the first results of `query` are on screen, in a browser with an empty cache."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    CountingHandler.sent.clear()
+    search_eval.open_search(page, base_url)
+    search_eval.run_query(page, query)
+    sent = sum(size for path, size in list(CountingHandler.sent) if path.startswith(index_path))
+    context.close()
+    return sent
 
 
 def keystroke_latencies(browser, base_url: str, queries: list[str]) -> list[float]:
@@ -84,7 +188,7 @@ def keystroke_latencies(browser, base_url: str, queries: list[str]) -> list[floa
     page = context.new_page()
     page.add_init_script(PROBE)
     search_eval.open_search(page, base_url)
-    page.wait_for_function("window.__qa.ready !== null", timeout=60000)
+    page.wait_for_function("window.__qa.ready !== null", timeout=120000)
     box = page.locator("input.md-search__input")
     latencies = []
     for query in queries:
@@ -101,56 +205,62 @@ def keystroke_latencies(browser, base_url: str, queries: list[str]) -> list[floa
     return latencies
 
 
-def index_figures(site: Path, edition: str) -> str:
-    data = (site / search_eval.EDITION_PATH[edition] / "search" / "search_index.json").read_bytes()
-    index = json.loads(data)
-    variants = json.dumps(index["config"].get("variants", {}), ensure_ascii=False).encode()
-    return (f"{len(index['docs'])} entries, {len(data) / 1024:.1f} KiB raw, "
-            f"{len(gzip.compress(data, 9)) / 1024:.1f} KiB gzip (variant table "
-            f"{len(gzip.compress(variants, 9)) / 1024:.1f} KiB gzip)")
+def index_files(site: Path, edition: str) -> list[Path]:
+    """The edition's search index: every file under its search/ folder."""
+    return sorted(path for path in (site / search_eval.EDITION_PATH[edition] / "search").rglob("*") if path.is_file())
+
+
+def kib(size: float) -> str:
+    return f"{size / 1024:.0f} KiB" if size >= 10240 else f"{size / 1024:.1f} KiB"
 
 
 def measure(browser, site: Path, label: str, runs: int, editions=search_eval.EDITIONS) -> None:
     base_url = serve(site)
     for edition in editions:
-        if not (site / search_eval.EDITION_PATH[edition] / "search" / "search_index.json").exists():
+        files = index_files(site, edition)
+        if not files:
             continue
         url = base_url + search_eval.EDITION_PATH[edition]
+        raw = sum(path.stat().st_size for path in files)
+        packed = sum(len(gzip.compress(path.read_bytes(), 6, mtime=0)) for path in files)
+        queries = [row["query"] for row in search_eval.rows_for(edition)]
+        before = [index_bytes_before_results(browser, url, "/" + search_eval.EDITION_PATH[edition] + "search/", query)
+                  for query in queries[:FIRST_RESULT_QUERIES]]
         ready = [worker_ready_ms(browser, url) for _ in range(runs)]
-        queries = [row["query"] for row in search_eval.rows_for(edition)][:LATENCY_QUERIES]
-        latencies = keystroke_latencies(browser, url, queries)
-        print(f"{label} {edition:5} index: {index_figures(site, edition)}")
-        print(f"{label} {edition:5} worker ready after load: median {statistics.median(ready):.0f} ms "
-              f"(runs: {', '.join(f'{r:.0f}' for r in ready)})")
-        print(f"{label} {edition:5} keystroke to results: median {statistics.median(latencies):.0f} ms, "
-              f"worst {max(latencies):.0f} ms over {len(latencies)} queries")
+        latencies = keystroke_latencies(browser, url, queries[:LATENCY_QUERIES])
+        print(f"{label} {edition:5} index {kib(raw)} raw, {kib(packed)} gzip in {len(files)} files; "
+              f"before first results {kib(max(before))} (max over {len(before)} queries); "
+              f"ready {statistics.median(ready):.0f} ms (runs {', '.join(f'{r:.0f}' for r in ready)}); "
+              f"keystroke to results median {statistics.median(latencies):.0f} ms, worst {max(latencies):.0f} ms "
+              f"over {len(latencies)} queries", flush=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="page loads to time the worker over")
-    parser.add_argument("--site", type=Path, help="measure this built site instead of building one")
-    parser.add_argument("--scale", type=int, default=0, help="also measure the site with N times the content")
+    parser.add_argument("--scales", default="1,10,30", help="content factors to measure, e.g. 1 or 1,30")
+    parser.add_argument("--project", type=Path, default=ROOT, help="build and measure this checkout of the project")
+    parser.add_argument("--site", type=Path, help="measure this built site (x1 only) instead of building one")
+    parser.add_argument("--editions", default=",".join(search_eval.EDITIONS), help="e.g. zh or zh,en")
     args = parser.parse_args()
     chromium = find_chromium()
     if chromium is None:
         sys.exit("no Chromium found: apt-get install chromium")
+    editions = tuple(args.editions.split(","))
+    scales = [int(factor) for factor in args.scales.split(",")]
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        site = args.site
-        if site is None:
-            site = Path(folder) / "site"
-            build(ROOT, site)
-        measure(browser, site, "x1 ", args.runs)
-        if args.scale > 1:
-            from run import scaled_project
-
-            project = scaled_project(Path(folder), args.scale)
-            scaled_site = Path(folder) / f"site-x{args.scale}"
-            build(project, scaled_site)
-            measure(browser, scaled_site, f"x{args.scale}", args.runs, editions=("zh",))
+        if args.site:
+            measure(browser, args.site, "x1 ", args.runs, editions)
+            scales = []
+        for factor in scales:
+            project = args.project.resolve() if factor == 1 else scaled_project(Path(folder), args.project.resolve(), factor)
+            site = Path(folder) / f"site-x{factor}"
+            build(project, site)
+            measure(browser, site, f"x{factor:<2}", args.runs, editions)
+            shutil.rmtree(site)
         browser.close()
 
 

@@ -233,8 +233,10 @@ class Edition:
         return {part: self.interface(f"not_found_{part}") for part in ("title", "before", "link", "after", "suggest")}
 
     def search_translations(self) -> dict[str, str]:
-        """The theme's search texts this site words its own way: each result is a question."""
-        return {f"search.result.{count}": self.interface(f"search_{count}") for count in ("one", "other", "none")}
+        """The theme's search texts this site words its own way: each result is a question, and
+        'partial' heads hits that hold only some of the query's terms (qa_search_worker)."""
+        return {f"search.result.{count}": self.interface(f"search_{count}")
+                for count in ("one", "other", "none", "partial")}
 
     def convert_page(self, markdown: str) -> str:
         """The last step of rendering a page for this edition."""

@@ -44,6 +44,37 @@ WORKER_HELPERS = (
     # index split that text differently (文生视频 indexed as 文/生/视频, 使用 for 用).
     "var __qaFound=function(t,d){var s=((d.title||'')+' '+(d.text||'')).replace(/\\u200b/g,'');"
     "for(var k in t)if(!t[k]&&/\\p{sc=Han}/u.test(k)&&s.indexOf(k)>=0)t[k]=!0;return t};\n"
+    # Whole terms first and an honest count. A term is a space-separated piece of the query (a run
+    # of Han characters is one term, a quoted phrase is one term); a question holds it when its
+    # title, text, names or English title contain it (case folded; a Latin term only at the start
+    # of a word, so DiT is not found in "edit"). Hits holding every term come first and are the
+    # ones counted (`whole`); the rest keep their place after them, each marked with the terms it
+    # lacks, and no hit is marked missing a term it holds.
+    "var __qaTerms=function(q){var o=[],m,r=/\"([^\"]+)\"|(\\S+)/g;while(m=r.exec(q||'')){var t=m[1]||m[2];"
+    "if(!m[1]){if(t[0]=='-')continue;t=t.replace(/^\\+/,'').replace(/[*~^][\\d.]*$/,'').replace(/\\*+/g,'')}"
+    "t=t.trim();if(t&&o.every(function(x){return x.key!=t.toLowerCase()}))o.push({shown:t,key:t.toLowerCase()})}return o};\n"
+    "var __qaHaystack=function(d){return [d.title,d.text,d.names,d.english].join(' ').replace(/<[^>]*>/g,' ')"
+    ".replace(/\\u200b/g,' ').replace(/(\\p{sc=Han})\\s+(?=\\p{sc=Han})/gu,'$1').replace(/&lt;/g,'<').replace(/&gt;/g,'>').replace(/&quot;/g,'\"').replace(/&#39;/g,\"'\")"
+    ".replace(/&amp;/g,'&').toLowerCase()};\n"
+    "var __qaHolds=function(s,t){if(!/^[a-z0-9]/.test(t))return s.indexOf(t)>=0;"
+    "for(var i=s.indexOf(t);i>=0;i=s.indexOf(t,i+1))if(i==0||!/[a-z0-9]/.test(s[i-1]))return !0;return !1};\n"
+    # A question that holds the terms but that the index split differently (光流 inside 用光 + 流)
+    # is still one of the questions holding them: it joins the whole hits, after the ranked ones.
+    # Han words the index split (with U+200B or a line break) are read joined, Latin words apart.
+    # Its snippet is the first paragraph or list item that holds a term, as the theme shows a block.
+    "var __qaBlock=function(h,ts){var b=(h||'').split(/<\\/?(?:p|li|ul|ol|h\\d|div|table|tr|td|th|pre)(?:\\s[^>]*)?>/);"
+    "for(var i=0;i<b.length;i++){var s=__qaHaystack({text:b[i]});if(s.trim()&&ts.some(function(t){return __qaHolds(s,t.key)}))"
+    "return '<p>'+b[i].trim()+'</p>'}return ''};\n"
+    "var __qaHonest=function(q,res,map,cache){var ts=__qaTerms(q),whole=[],part=[],seen=new Set;"
+    "var hay=function(d){var s=cache.get(d.location);if(s===undefined){s=__qaHaystack(d);cache.set(d.location,s)}return s};"
+    "res.items.forEach(function(g){var d=map.get(g[0].location)||g[0],s=hay(d);seen.add(d.location);"
+    "var lack=ts.filter(function(t){return !__qaHolds(s,t.key)});"
+    "g.forEach(function(it){var n={};for(var k in it.terms)if(it.terms[k]||!lack.length)n[k]=!0;"
+    "lack.forEach(function(t){n[t.shown]=!1});if(!lack.length&&!Object.keys(n).length)"
+    "ts.forEach(function(t){n[t.shown]=!0});it.terms=n});(lack.length?part:whole).push(g)});"
+    "if(ts.length)map.forEach(function(d,l){if(!seen.has(l)&&!d.parent&&ts.every(function(t){return __qaHolds(hay(d),t.key)})){"
+    "var n={};ts.forEach(function(t){n[t.shown]=!0});whole.push([Object.assign({},d,{score:0,terms:n,text:__qaBlock(d.text,ts)})])}});"
+    "res.items=whole.concat(part);res.whole=whole.length;return res};\n"
 )
 
 WORKER_PATCHES = (
@@ -66,10 +97,14 @@ WORKER_PATCHES = (
     # then a query in the other script becomes the edition's.
     Patch("normalise width and convert a query in the other script before it is split",
           'search(e){if(e=e.replace(new RegExp("\\\\p{sc=Han}+","gu")',
-          'search(e){if(e=e.normalize("NFKC"),this.qaVariants&&(e=this.qaVariants(e)),'
+          'search(e){if(e=e.normalize("NFKC"),this.qaVariants&&(e=this.qaVariants(e)),this.qaQuery=e,'
           'e=e.replace(new RegExp("\\\\p{sc=Han}+","gu")'),
     Patch("a query piece the hit's text contains is not shown as missing",
           "let f=he(r,Object.keys(u.metadata));", "let f=__qaFound(he(r,Object.keys(u.metadata)),c);"),
+    Patch("whole terms first, marked partial hits after them, and the count of whole hits",
+          'return _({items:[...n.values()]},typeof i!="undefined"&&{suggest:i})}',
+          'return __qaHonest(this.qaQuery,_({items:[...n.values()]},typeof i!="undefined"&&{suggest:i}),'
+          'this.map,this.qaHaystacks||(this.qaHaystacks=new Map))}'),
 )
 
 BUNDLE_PATCHES = (
@@ -77,6 +112,14 @@ BUNDLE_PATCHES = (
     # text (and any missing words) as Material does for a page that is its own best match.
     Patch("show the text of a result that has no page entry",
           "oo(i,2|+(!n&&s===0))", "oo(i,2|+(n<=0&&s===0))"),
+    # The worker counts the hits that hold every term (`whole`); when none does, the hits that
+    # hold some of the terms are still listed, under a sentence that says so.
+    Patch("count the hits that hold every term",
+          '.subscribe(([{items:l},{value:f}])=>{switch(l.length){case 0:s.textContent=f.length?Me("search.result.none")',
+          '.subscribe(([{items:l,whole:w},{value:f}])=>{switch(w!=null?w:l.length){case 0:s.textContent=f.length?'
+          'Me(l.length?"search.result.partial":"search.result.none")'),
+    Patch("the number in the count is the hits that hold every term",
+          "default:let u=br(l.length);", "default:let u=br(w!=null?w:l.length);"),
 )
 
 

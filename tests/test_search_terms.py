@@ -1,0 +1,129 @@
+"""What the search dialog says about whole terms, typed in Chromium: the count counts the questions
+that hold every term, those come before hits that hold only part of the query, and no hit is
+marked missing a term it holds.
+
+A term is a space-separated piece of the query (a run of Han characters is one term). A question
+holds a term when its title, text, glossary names or English title contain it, case folded; a
+Latin term only at the start of a word. Which questions hold a term is read here from the
+edition's own search index, independently of the worker.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from urllib.parse import unquote, urljoin
+
+import pytest
+
+import search_eval
+
+# One-term and two-term queries in each edition's language and script, typed as a reader would:
+# rare compounds that jieba splits (the count was the questions holding any of the pieces), English
+# names with punctuation, abbreviations that are also parts of other words, a term in the other
+# Chinese script, and pairs where few questions hold both.
+QUERIES = {
+    "zh": ["潜在扩散模型", "对比学习", "时间一致性", "Q-Former", "DiT", "LoRA", "光流", "數據增強",
+           "扩散模型 LoRA", "GAN VAE", "Q-Former 缺点", "optical flow", "注意力 光流"],
+    "zh-TW": ["潛在擴散模型", "對比學習", "Q-Former", "LoRA", "光流", "数据增强", "擴散模型 LoRA",
+              "GAN VAE", "Q-Former 缺點"],
+    "en": ["latent diffusion", "Q-Former", "DiT", "LoRA", "optical flow", "contrastive learning",
+           "temporal consistency", "GAN VAE", "diffusion LoRA"],
+}
+TAG = re.compile(r"<[^>]*>")
+COUNT = re.compile(r"\d+")
+PARTIAL_OR_NONE = re.compile(r"没有|沒有|No ")
+
+
+SPACE_IN_HAN = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
+
+
+def haystacks(index: dict) -> dict[str, str]:
+    """What each question's entry is matched on, as the reader would read it (words the index
+    split, or a line break split, joined again in Han text), case folded."""
+    return {unquote(doc["location"].split("#", 1)[-1]): SPACE_IN_HAN.sub("", html.unescape(TAG.sub(" ", " ".join(
+        str(doc.get(field, "")) for field in ("title", "text", "names", "english")))).replace("\u200b", " ")).lower()
+        for doc in index["docs"]}
+
+
+def holds(text: str, term: str) -> bool:
+    term = term.lower()
+    if not re.match(r"[a-z0-9]", term):
+        return term in text
+    return re.search(r"(?<![a-z0-9])" + re.escape(term), text) is not None
+
+
+def terms_of(query: str, variants) -> list[str]:
+    """The query's terms in the index's script."""
+    return [variants(term) for term in query.split()]
+
+
+def reader_of(index: dict):
+    """The edition's variant table as the worker applies it (qa_search_index.read_variants)."""
+    import qa_search_index
+
+    table = index["config"].get("variants")
+    if not table:
+        return lambda text: text
+    chars = dict(zip(table["chars"][0::2], table["chars"][1::2]))
+    return lambda text: qa_search_index.read_variants(text, chars, table["words"])
+
+
+@pytest.fixture(scope="module")
+def indexes(site_build):
+    return {edition: json.loads((site_build.site / search_eval.EDITION_PATH[edition] / "search" /
+                                 "search_index.json").read_text(encoding="utf-8"))
+            for edition in QUERIES}
+
+
+@pytest.fixture(scope="module")
+def tabs(browser, served_site):
+    opened = {}
+    for edition in QUERIES:
+        tab = browser.new_page(viewport={"width": 1280, "height": 900})
+        search_eval.open_search(tab, urljoin(served_site, search_eval.EDITION_PATH[edition]))
+        opened[edition] = tab
+    yield opened
+    for tab in opened.values():
+        tab.close()
+
+
+@pytest.mark.parametrize("edition, query", [(e, q) for e, queries in QUERIES.items() for q in queries])
+def test_count_whole_before_partial_and_no_false_notice(tabs, indexes, edition, query):
+    index = indexes[edition]
+    texts = haystacks(index)
+    terms = terms_of(query, reader_of(index))
+    holding = {anchor for anchor, text in texts.items() if all(holds(text, term) for term in terms)}
+    tab = tabs[edition]
+    hits, _ = search_eval.run_query(tab, query)
+    meta = tab.locator(".md-search-result__meta").text_content()
+    announced = COUNT.search(meta)
+    if holding:
+        assert announced and int(announced.group()) == len(holding), (meta, sorted(holding)[:5])
+    else:
+        assert not announced and PARTIAL_OR_NONE.search(meta), meta
+    assert hits, "no hit at all"
+    # Material draws the first ten hits, then more as the list scrolls.
+    shown_whole = min(len(holding), len(hits))
+    assert all(hit["anchor"] in holding and not hit["missing"] for hit in hits[:shown_whole]), \
+        [(hit["anchor"], hit["missing"]) for hit in hits[:shown_whole]]
+    for hit in hits[shown_whole:]:
+        assert hit["anchor"] not in holding and hit["missing"], (hit["anchor"], hit["missing"])
+    for hit in hits:
+        false = [word for word in hit["missing"] if holds(texts[hit["anchor"]], reader_of(index)(word))]
+        assert not false, f"{hit['anchor']} is marked missing {false}, which it holds"
+
+
+def test_a_partial_hit_says_which_term_it_lacks_in_the_readers_language(tabs, indexes):
+    """潜在扩散模型 is held by few questions; the others found through 扩散 or 模型 say they lack it."""
+    tab = tabs["zh"]
+    hits, _ = search_eval.run_query(tab, "潜在扩散模型")
+    partial = [hit for hit in hits if hit["missing"]]
+    assert partial and all(hit["missing"] == ["潜在扩散模型"] for hit in partial)
+    assert "缺少" in tab.locator(".md-search-result__terms").first.text_content()
+    tab = tabs["en"]
+    hits, _ = search_eval.run_query(tab, "latent zebra")
+    meta = tab.locator(".md-search-result__meta").text_content()
+    assert hits and all(hit["missing"] == ["zebra"] for hit in hits)
+    assert meta.startswith("No question holds every word")
