@@ -127,3 +127,28 @@ def test_a_partial_hit_says_which_term_it_lacks_in_the_readers_language(tabs, in
     meta = tab.locator(".md-search-result__meta").text_content()
     assert hits and all(hit["missing"] == ["zebra"] for hit in hits)
     assert meta.startswith("No question holds every word")
+
+
+@pytest.mark.parametrize("edition", QUERIES)
+def test_count_and_first_hits_over_the_query_set(tabs, indexes, edition):
+    """Over every one-term query of the edition's query set: the announced count against the
+    questions holding the term, and how many of the first n visible hits hold it (n = questions
+    holding it, at most 10). Prints both; asserts the count is exact and the first n all hold it."""
+    index = indexes[edition]
+    texts, read = haystacks(index), reader_of(index)
+    ratios, precision = [], []
+    for row in search_eval.rows_for(edition):
+        if len(row["query"].split()) != 1:
+            continue
+        holding = {anchor for anchor, text in texts.items() if holds(text, read(row["query"]))}
+        if not holding:
+            continue
+        hits, _ = search_eval.run_query(tabs[edition], row["query"])
+        announced = COUNT.search(tabs[edition].locator(".md-search-result__meta").text_content())
+        ratios.append(int(announced.group()) / len(holding) if announced else 0.0)
+        first = hits[:min(len(holding), 10)]
+        precision.append(sum(hit["anchor"] in holding for hit in first) / len(first) if first else 0.0)
+    ratios.sort()
+    print(f"\n{edition}: {len(ratios)} one-term queries; announced / holding: median {ratios[len(ratios) // 2]:.2f}, "
+          f"max {ratios[-1]:.2f}; first n hits holding the term: mean {sum(precision) / len(precision):.2f}")
+    assert set(ratios) == {1.0} and set(precision) == {1.0}
