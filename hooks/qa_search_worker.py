@@ -50,9 +50,11 @@ WORKER_HELPERS = (
     # of a word, so DiT is not found in "edit"). Hits holding every term come first and are the
     # ones counted (`whole`); the rest keep their place after them, each marked with the terms it
     # lacks, and no hit is marked missing a term it holds.
-    "var __qaTerms=function(q){var o=[],m,r=/\"([^\"]+)\"|(\\S+)/g;while(m=r.exec(q||'')){var t=m[1]||m[2];"
-    "if(!m[1]){if(t[0]=='-')continue;t=t.replace(/^\\+/,'').replace(/[*~^][\\d.]*$/,'').replace(/\\*+/g,'')}"
-    "t=t.trim();if(t&&o.every(function(x){return x.key!=t.toLowerCase()}))o.push({shown:t,key:t.toLowerCase()})}return o};\n"
+    # Terms the query excludes (-LoRA) are left out, and listed in `not` (the hits must lack them).
+    "var __qaTerms=function(q){var o=[],x=[],m,r=/\"([^\"]+)\"|(\\S+)/g;while(m=r.exec(q||'')){var t=m[1]||m[2],l=o;"
+    "if(!m[1]){if(t[0]=='-'){l=x;t=t.slice(1)}t=t.replace(/^\\+/,'').replace(/[*~^][\\d.]*$/,'').replace(/\\*+/g,'')}"
+    "t=t.trim().replace(/(\\p{sc=Han})\\s+(?=\\p{sc=Han})/gu,'$1');"
+    "if(t&&l.every(function(y){return y.key!=t.toLowerCase()}))l.push({shown:t,key:t.toLowerCase()})}o.not=x;return o};\n"
     "var __qaHaystack=function(d){return [d.title,d.text,d.names,d.english].join(' ').replace(/<[^>]*>/g,' ')"
     ".replace(/\\u200b/g,' ').replace(/(\\p{sc=Han})\\s+(?=\\p{sc=Han})/gu,'$1').replace(/&lt;/g,'<').replace(/&gt;/g,'>').replace(/&quot;/g,'\"').replace(/&#39;/g,\"'\")"
     ".replace(/&amp;/g,'&').toLowerCase()};\n"
@@ -72,7 +74,8 @@ WORKER_HELPERS = (
     "g.forEach(function(it){var n={};for(var k in it.terms)if(it.terms[k]||!lack.length)n[k]=!0;"
     "lack.forEach(function(t){n[t.shown]=!1});if(!lack.length&&!Object.keys(n).length)"
     "ts.forEach(function(t){n[t.shown]=!0});it.terms=n});(lack.length?part:whole).push(g)});"
-    "if(ts.length)map.forEach(function(d,l){if(!seen.has(l)&&!d.parent&&ts.every(function(t){return __qaHolds(hay(d),t.key)})){"
+    "if(ts.length)map.forEach(function(d,l){if(!seen.has(l)&&!d.parent&&ts.every(function(t){return __qaHolds(hay(d),t.key)})"
+    "&&!ts.not.some(function(t){return __qaHolds(hay(d),t.key)})){"
     "var n={};ts.forEach(function(t){n[t.shown]=!0});whole.push([Object.assign({},d,{score:0,terms:n,text:__qaBlock(d.text,ts)})])}});"
     "res.items=whole.concat(part);res.whole=whole.length;return res};\n"
 )

@@ -152,3 +152,14 @@ def test_count_and_first_hits_over_the_query_set(tabs, indexes, edition):
     print(f"\n{edition}: {len(ratios)} one-term queries; announced / holding: median {ratios[len(ratios) // 2]:.2f}, "
           f"max {ratios[-1]:.2f}; first n hits holding the term: mean {sum(precision) / len(precision):.2f}")
     assert set(ratios) == {1.0} and set(precision) == {1.0}
+
+
+@pytest.mark.parametrize("edition, query, wanted, excluded", [
+    ("zh", "模型 -LoRA", "模型", "lora"), ("en", "model -diffusion", "model", "diffusion")])
+def test_an_excluded_term_is_not_counted(tabs, indexes, edition, query, wanted, excluded):
+    texts = haystacks(indexes[edition])
+    holding = {a for a, text in texts.items() if holds(text, wanted) and not holds(text, excluded)}
+    hits, _ = search_eval.run_query(tabs[edition], query)
+    meta = tabs[edition].locator(".md-search-result__meta").text_content()
+    assert holding and int(COUNT.search(meta).group()) == len(holding), meta
+    assert all(hit["anchor"] in holding for hit in hits[:len(holding)])
