@@ -5,7 +5,9 @@ with "* " and the query transform adds another "*", so every piece but the last 
 `对比**`, fails, and the hit is shown as missing it; and the segmenter's loop stops one short, so
 no piece ending at the query's last character is looked up (对比学习 -> 对比, 学). The worker
 also learns here to read a query typed in the other script (繁/简, Taiwan phrasing) through the
-edition's variant table (qa_search_index.variant_table).
+edition's variant table (qa_search_index.variant_table), to put the hits that hold every term of
+the query before the others and count only those (the theme's count was every hit holding any
+word the index split the query into: 潜在扩散模型 announced the questions holding 潜在, 扩散 or 模型).
 
 Each replacement must match exactly once in the file Material ships; anything else fails the
 build with a message that names the replacement, because a silently skipped fix would bring the
@@ -55,15 +57,15 @@ WORKER_HELPERS = (
     "if(!m[1]){if(t[0]=='-'){l=x;t=t.slice(1)}t=t.replace(/^\\+/,'').replace(/[*~^][\\d.]*$/,'').replace(/\\*+/g,'')}"
     "t=t.trim().replace(/(\\p{sc=Han})\\s+(?=\\p{sc=Han})/gu,'$1');"
     "if(t&&l.every(function(y){return y.key!=t.toLowerCase()}))l.push({shown:t,key:t.toLowerCase()})}o.not=x;return o};\n"
+    # Han words the index split (with U+200B or a line break) are read joined, Latin words apart.
     "var __qaHaystack=function(d){return [d.title,d.text,d.names,d.english].join(' ').replace(/<[^>]*>/g,' ')"
     ".replace(/\\u200b/g,' ').replace(/(\\p{sc=Han})\\s+(?=\\p{sc=Han})/gu,'$1').replace(/&lt;/g,'<').replace(/&gt;/g,'>').replace(/&quot;/g,'\"').replace(/&#39;/g,\"'\")"
     ".replace(/&amp;/g,'&').toLowerCase()};\n"
     "var __qaHolds=function(s,t){if(!/^[a-z0-9]/.test(t))return s.indexOf(t)>=0;"
     "for(var i=s.indexOf(t);i>=0;i=s.indexOf(t,i+1))if(i==0||!/[a-z0-9]/.test(s[i-1]))return !0;return !1};\n"
     # A question that holds the terms but that the index split differently (光流 inside 用光 + 流)
-    # is still one of the questions holding them: it joins the whole hits, after the ranked ones.
-    # Han words the index split (with U+200B or a line break) are read joined, Latin words apart.
-    # Its snippet is the first paragraph or list item that holds a term, as the theme shows a block.
+    # is still one of the questions holding them: it joins the whole hits, after the ranked ones,
+    # with the first paragraph or list item that holds a term as its snippet.
     "var __qaBlock=function(h,ts){var b=(h||'').split(/<\\/?(?:p|li|ul|ol|h\\d|div|table|tr|td|th|pre)(?:\\s[^>]*)?>/);"
     "for(var i=0;i<b.length;i++){var s=__qaHaystack({text:b[i]});if(s.trim()&&ts.some(function(t){return __qaHolds(s,t.key)}))"
     "return '<p>'+b[i].trim()+'</p>'}return ''};\n"
