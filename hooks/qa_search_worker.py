@@ -61,23 +61,26 @@ WORKER_HELPERS = (
     "var __qaHaystack=function(d){return [d.title,d.text,d.names,d.english].join(' ').replace(/<[^>]*>/g,' ')"
     ".replace(/\\u200b/g,' ').replace(/(\\p{sc=Han})\\s+(?=\\p{sc=Han})/gu,'$1').replace(/&lt;/g,'<').replace(/&gt;/g,'>').replace(/&quot;/g,'\"').replace(/&#39;/g,\"'\")"
     ".replace(/&amp;/g,'&').toLowerCase()};\n"
-    "var __qaHolds=function(s,t){if(!/^[a-z0-9]/.test(t))return s.indexOf(t)>=0;"
-    "for(var i=s.indexOf(t);i>=0;i=s.indexOf(t,i+1))if(i==0||!/[a-z0-9]/.test(s[i-1]))return !0;return !1};\n"
+    # A Latin term's test is one regular expression, made once per query: typing "l" must not walk
+    # every "l" of every answer.
+    "var __qaHolds=function(s,t){var k=typeof t=='string'?t:t.key;if(!/^[a-z0-9]/.test(k))return s.indexOf(k)>=0;"
+    "var r=t.re||new RegExp('(?<![a-z0-9])'+k.replace(/[.*+?^${}()|[\\]\\\\]/g,'\\\\$&'));if(typeof t!='string')t.re=r;"
+    "return r.test(s)};\n"
     # A question that holds the terms but that the index split differently (光流 inside 用光 + 流)
     # is still one of the questions holding them: it joins the whole hits, after the ranked ones,
     # with the first paragraph or list item that holds a term as its snippet.
     "var __qaBlock=function(h,ts){var b=(h||'').split(/<\\/?(?:p|li|ul|ol|h\\d|div|table|tr|td|th|pre)(?:\\s[^>]*)?>/);"
-    "for(var i=0;i<b.length;i++){var s=__qaHaystack({text:b[i]});if(s.trim()&&ts.some(function(t){return __qaHolds(s,t.key)}))"
+    "for(var i=0;i<b.length;i++){var s=__qaHaystack({text:b[i]});if(s.trim()&&ts.some(function(t){return __qaHolds(s,t)}))"
     "return '<p>'+b[i].trim()+'</p>'}return ''};\n"
     "var __qaHonest=function(q,res,map,cache){var ts=__qaTerms(q),whole=[],part=[],seen=new Set;"
     "var hay=function(d){var s=cache.get(d.location);if(s===undefined){s=__qaHaystack(d);cache.set(d.location,s)}return s};"
     "res.items.forEach(function(g){var d=map.get(g[0].location)||g[0],s=hay(d);seen.add(d.location);"
-    "var lack=ts.filter(function(t){return !__qaHolds(s,t.key)});"
+    "var lack=ts.filter(function(t){return !__qaHolds(s,t)});"
     "g.forEach(function(it){var n={};for(var k in it.terms)if(it.terms[k]||!lack.length)n[k]=!0;"
     "lack.forEach(function(t){n[t.shown]=!1});if(!lack.length&&!Object.keys(n).length)"
     "ts.forEach(function(t){n[t.shown]=!0});it.terms=n});(lack.length?part:whole).push(g)});"
-    "if(ts.length)map.forEach(function(d,l){if(!seen.has(l)&&!d.parent&&ts.every(function(t){return __qaHolds(hay(d),t.key)})"
-    "&&!ts.not.some(function(t){return __qaHolds(hay(d),t.key)})){"
+    "if(ts.length)map.forEach(function(d,l){if(!seen.has(l)&&!d.parent&&ts.every(function(t){return __qaHolds(hay(d),t)})"
+    "&&!ts.not.some(function(t){return __qaHolds(hay(d),t)})){"
     "var n={};ts.forEach(function(t){n[t.shown]=!0});whole.push([Object.assign({},d,{score:0,terms:n,text:__qaBlock(d.text,ts)})])}});"
     "res.items=whole.concat(part);res.whole=whole.length;return res};\n"
 )
