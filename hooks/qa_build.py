@@ -21,7 +21,7 @@ import qa_render
 import qa_search
 import qa_search_index
 import qa_search_worker
-from qa_inputs import ENGLISH_FIGURES, build_site_corpus, read_inputs
+from qa_inputs import ENGLISH_FIGURES, TRADITIONAL_FIGURES, build_site_corpus, read_inputs
 from qa_math import render_math
 from qa_model import SourceError
 from qa_pipeline import Corpus, SourceErrors
@@ -128,16 +128,18 @@ class Build:
             self.generated_key, self.generated = key, qa_output.generated_pages(self.corpus, home_page)
         qa_output.write_generated_pages(self.docs_dir, self.generated)
 
-    def english_figures_dir(self) -> Path:
-        """A folder holding imgs/en/ with the English drawings of the current corpus."""
+    def edition_figures(self) -> tuple[Path, dict[str, bytes]]:
+        """A folder holding imgs/en/ and imgs/zh-TW/ with the editions' drawings of the current corpus,
+        and those drawings by their path under it."""
         folder = Path(tempfile.gettempdir()) / f"qa-figures-{self.corpus_key[:16]}"
-        target = folder / ENGLISH_FIGURES
-        if not target.is_dir() or len([p for p in target.rglob("*") if p.is_file()]) != len(self.corpus.english_drawings):
-            target.mkdir(parents=True, exist_ok=True)
-            for name, data in self.corpus.english_drawings.items():
-                (target / name).parent.mkdir(parents=True, exist_ok=True)
-                (target / name).write_bytes(data)
-        return folder
+        copies = {f"{ENGLISH_FIGURES}/{name}": data for name, data in self.corpus.english_drawings.items()}
+        copies.update({f"{TRADITIONAL_FIGURES}/{name}": data for name, data in self.corpus.traditional_drawings.items()})
+        for path, data in copies.items():
+            target = folder / path
+            if not target.is_file():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+        return folder, copies
 
     def cache_rendering(self, page, config, files, code: str) -> None:
         """Route the page's Markdown rendering, which MkDocs runs next, through the render cache."""

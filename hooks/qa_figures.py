@@ -1,10 +1,13 @@
-"""The English edition's copies of the drawings: the same SVG with its Chinese texts replaced from
-data/en/figure-labels.yml, so each drawing is kept once."""
+"""Each edition's copies of the drawings, made at build time so each drawing is kept once in imgs/:
+the English one with its Chinese texts replaced from data/en/figure-labels.yml, the 繁體 one with its
+texts converted as the edition's pages are."""
 
 from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ElementTree
+
+from typing import Callable
 
 from qa_i18n import FIGURE_LABELS_FILE
 from qa_model import Change
@@ -66,3 +69,32 @@ def english_drawings(drawings: dict[str, bytes], labels: dict[str, dict[str, str
             changes.append(Change("figure", LABELS_FILE, getattr(labels.get(stem), "line", 1),
                                   f"'{stem}': no English label for '{text}'; the English drawing shows it in Chinese"))
     return copies, changes
+
+
+def converted_drawing(svg: bytes, convert: Callable[[str], str], lang: str) -> bytes:
+    """The drawing with every text passed through `convert` (e.g. to 繁體), marked with its language."""
+    ElementTree.register_namespace("", SVG_NS)
+    ElementTree.register_namespace("xlink", "http://www.w3.org/1999/xlink")
+    root = ElementTree.fromstring(svg)
+    for element in root.iter():
+        if element.tag in TEXT_TAGS:
+            if element.text and HAN.search(element.text):
+                element.text = convert(element.text)
+            for child in element:
+                if child.tail and HAN.search(child.tail):
+                    child.tail = convert(child.tail)
+    root.set("lang", lang)
+    return ElementTree.tostring(root, encoding="utf-8", xml_declaration=False)
+
+
+def traditional_drawings(drawings: dict[str, bytes], convert: Callable[[str], str]) -> dict[str, bytes]:
+    """繁體 copies of the SVG drawings by file name (a drawing that is not readable SVG is copied as it
+    is; the English copies report it)."""
+    copies = {}
+    for name, data in sorted(drawings.items()):
+        if name.endswith(".svg"):
+            try:
+                copies[name] = converted_drawing(data, convert, "zh-Hant-TW")
+            except ElementTree.ParseError:
+                copies[name] = data
+    return copies

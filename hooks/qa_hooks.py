@@ -14,7 +14,7 @@ import qa_output
 import qa_render
 import qa_sanitize
 from qa_build import Build, BuildError
-from qa_inputs import ENGLISH_FIGURES, FIGURES_DIR, read_drawings
+from qa_inputs import FIGURES_DIR, read_drawings
 from qa_math import MathError
 
 # Module globals survive `mkdocs serve` rebuilds; the build keys what it keeps by content.
@@ -75,14 +75,14 @@ def on_env(env, config, files):
 
 
 def on_files(files: Files, config):
-    """Serve the drawings of the top-level imgs/ folder (and its subfolders) at /imgs/, their English
-    copies at /imgs/en/."""
+    """Serve the drawings of the top-level imgs/ folder (and its subfolders) at /imgs/, the editions'
+    copies at /imgs/en/ and /imgs/zh-TW/."""
     for name in read_drawings(build.figures_dir):
         files.append(File(f"{FIGURES_DIR}/{name}", str(build.figures_dir.parent), config.site_dir,
                           config.use_directory_urls))
-    english = build.english_figures_dir()
-    for name in sorted(build.corpus.english_drawings):
-        files.append(File(f"{ENGLISH_FIGURES}/{name}", str(english), config.site_dir, config.use_directory_urls))
+    folder, copies = build.edition_figures()
+    for path in sorted(copies):
+        files.append(File(path, str(folder), config.site_dir, config.use_directory_urls))
     return files
 
 

@@ -36,6 +36,8 @@ def chinese_strings(data: bytes | None = None) -> dict[str, str]:
 # Text OpenCC must not touch: heading ids, link targets, HTML tags and their attributes, and
 # the front matter at the top of a page (whose title is converted on its own).
 PROTECTED = re.compile(r"\A---\n.*?\n---\n|\{ *#[^}]*\}|\]\([^)]*\)|<[A-Za-z/!][^>]*>", re.S)
+# A figure the site draws (imgs/NAME.svg) has its 繁體 copy under imgs/zh-TW/ (qa_figures).
+DRAWING_TARGET = re.compile(r"\]\(((?:\.\./)*)imgs/(?!en/|zh-TW/)([^)\s]+\.svg)\)")
 
 
 def fingerprint(question: Question) -> str:
@@ -99,6 +101,8 @@ def to_traditional(text: str) -> str:
             protected = "\n".join(line if ":" not in line else
                                   line.split(":", 1)[0] + ":" + converter.convert(line.split(":", 1)[1])
                                   for line in protected.split("\n"))
+        elif protected.startswith("]("):
+            protected = DRAWING_TARGET.sub(r"](\1imgs/zh-TW/\2)", protected)
         pieces.append(protected)
         last = match.end()
     pieces.append(converter.convert(text[last:]))

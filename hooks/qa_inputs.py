@@ -9,7 +9,7 @@ from pathlib import Path
 
 import qa_i18n
 from qa_catalog import CATALOG_NAME, parse_catalog
-from qa_figures import english_drawings
+from qa_figures import english_drawings, traditional_drawings
 from qa_link import GLOSSARY_NAME, check_defining_questions, link_questions, parse_glossary
 from qa_model import Change
 from qa_pipeline import Corpus, Figures, build_corpus, convert_body
@@ -23,6 +23,7 @@ FIGURES_DIR = "imgs"
 FORMULAS_FILE = "formulas.yml"
 FIGURE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg", ".webp")
 ENGLISH_FIGURES = f"{FIGURES_DIR}/en"  # where the English copies of the drawings are served
+TRADITIONAL_FIGURES = f"{FIGURES_DIR}/zh-TW"  # and the 繁體 ones
 FORMULAS_SHAPE = {ANY: TEXT}
 
 
@@ -123,6 +124,7 @@ def build_site_corpus(inputs: Inputs) -> Corpus:
     follow_translations(english, corpus.questions)
     corpus.english_drawings, changes = english_drawings(inputs.drawings, english.figure_labels)
     corpus.changes += changes
+    corpus.traditional_drawings = traditional_drawings(inputs.drawings, qa_i18n.converter_for(inputs.phrases).convert)
     corpus.editions = make_editions(english, figures, strings)
     report_translations(corpus)
     return corpus

@@ -61,6 +61,7 @@ class Corpus:
     editions: dict[str, Edition] = field(default_factory=dict)  # by language code
     translated: tuple[int, int, int] = (0, 0, 0)  # English titles, answers, questions
     english_drawings: dict[str, bytes] = field(default_factory=dict)  # English copies of the SVG drawings
+    traditional_drawings: dict[str, bytes] = field(default_factory=dict)  # 繁體 copies of the SVG drawings
     short_ids: dict[str, str] = field(default_factory=dict)  # stable id (and short link) by question anchor
     merged_ids: dict[str, str] = field(default_factory=dict)  # recorded id of a copy merged away -> kept anchor
     removed: dict[str, Recorded] = field(default_factory=dict)  # recorded id of a question gone upstream -> entry
