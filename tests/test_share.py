@@ -199,27 +199,122 @@ def test_short_link_lands_without_javascript(browser, served_site, corpus):
     context.close()
 
 
-@pytest.mark.parametrize("prefix", ["", "en/"])
-def test_an_opened_figure_is_readable_on_a_phone(browser, served_site, prefix):
-    context = phone(browser)
-    tab = context.new_page()
+def open_figure(tab, served_site, prefix):
     tab.goto(f"{served_site}{prefix}topics/video-understanding/", wait_until="networkidle")
+    tab.evaluate("scrollTo(0, 0)")
     link = tab.locator("a.glightbox").first
     link.scroll_into_view_if_needed()
-    link.tap()
+    before = tab.evaluate("scrollY")
+    link.tap() if tab.context.pages and tab.evaluate("matchMedia('(pointer: coarse)').matches") else link.click()
     image = tab.locator(".gslide.current img")
     image.wait_for(state="visible")
     tab.wait_for_timeout(600)
+    return link, image, before
+
+
+def pinch(tab, x, y, start, end):
+    """Two fingers moving apart (end > start) or together, through Chromium's touch input."""
+    session = tab.context.new_cdp_session(tab)
+
+    def points(gap):
+        return [{"x": x - gap / 2, "y": y, "id": 0}, {"x": x + gap / 2, "y": y, "id": 1}]
+    session.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": points(start)})
+    for step in range(1, 6):
+        session.send("Input.dispatchTouchEvent",
+                     {"type": "touchMove", "touchPoints": points(start + (end - start) * step / 5)})
+    session.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+
+
+@pytest.mark.parametrize("prefix", list(EDITIONS))
+def test_an_opened_figure_fits_then_zooms_to_its_own_size_on_a_phone(browser, served_site, prefix):
+    context = phone(browser)
+    tab = context.new_page()
+    link, image, _ = open_figure(tab, served_site, prefix)
+    folder = {"": "imgs/", "en/": "imgs/en/", "zh-TW/": "imgs/zh-TW/"}[prefix]
+    assert re.search(rf"/{folder}[^/]+\.svg$", unquote(image.get_attribute("src")))
     shown, natural = image.evaluate("i => [i.getBoundingClientRect().width, i.naturalWidth]")
-    assert 13 * shown / natural >= 12  # the drawings' smallest labels are 13 px
-    assert ("imgs/en/" in image.get_attribute("src")) == (prefix == "en/")
+    assert shown <= 390 and shown < natural  # fitted to the width: the whole drawing at a glance
     frame = tab.locator(".gslide.current .gslide-image")
+    box = image.bounding_box()
+    tab.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    tab.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    tab.wait_for_timeout(300)
+    shown = image.evaluate("i => i.getBoundingClientRect().width")
+    assert shown == pytest.approx(natural, abs=1)  # its own size: labels as drawn (13 px and up)
     assert frame.evaluate("f => f.scrollWidth > f.clientWidth")  # the rest is reached by panning
-    frame.evaluate("f => { f.scrollLeft = 300; }")
-    assert frame.evaluate("f => f.scrollLeft") > 0
-    # the browser pans and pinch-zooms it (manipulation = pan-x pan-y pinch-zoom)
-    assert image.evaluate("i => getComputedStyle(i).touchAction") in ("manipulation", "pan-x pan-y pinch-zoom", "auto")
+    assert tab.locator(".qa-pan").inner_text().strip()  # and the reader is told so
+    tab.wait_for_timeout(600)
+    assert frame.evaluate("f => f.scrollLeft") > 0  # the drawing was nudged to show it moves
+    tab.touchscreen.tap(box["x"] + 50, box["y"] + 20)
+    tab.touchscreen.tap(box["x"] + 50, box["y"] + 20)
+    tab.wait_for_timeout(300)
+    assert image.evaluate("i => i.getBoundingClientRect().width") <= 390  # a second double tap fits it again
+    box = image.bounding_box()
+    pinch(tab, 195, box["y"] + box["height"] / 2, 60, 200)
+    tab.wait_for_timeout(300)
+    assert image.evaluate("i => i.getBoundingClientRect().width") == pytest.approx(natural, abs=1)
+    pinch(tab, 195, 400, 200, 60)
+    tab.wait_for_timeout(300)
+    assert image.evaluate("i => i.getBoundingClientRect().width") <= 390
     context.close()
+
+
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_back_closes_an_opened_figure_and_focus_returns(browser, served_site, size):
+    context = phone(browser) if size == "phone" else browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.goto(f"{served_site}topics/video-understanding/", wait_until="networkidle")
+    link = tab.locator("a.glightbox").first
+    link.scroll_into_view_if_needed()
+    address, before = tab.url, tab.evaluate("scrollY")
+    link.focus()
+    tab.keyboard.press("Enter")
+    tab.locator(".gslide.current img").wait_for(state="visible")
+    tab.wait_for_timeout(400)
+    assert tab.evaluate("document.activeElement.closest('.glightbox-container') !== null")  # focus moved in
+    tab.go_back()
+    tab.locator(".glightbox-container").wait_for(state="detached")
+    assert tab.url == address  # the reader is still on the page
+    assert abs(tab.evaluate("scrollY") - before) < 5  # where they were
+    assert tab.evaluate("document.activeElement.classList.contains('glightbox')")  # back on the figure
+    # Closing it with its own button leaves no extra history entry: Back then leaves the page as usual.
+    tab.keyboard.press("Enter")
+    tab.locator(".gslide.current img").wait_for(state="visible")
+    tab.wait_for_timeout(400)
+    tab.keyboard.press("Escape")
+    tab.locator(".glightbox-container").wait_for(state="detached")
+    assert tab.evaluate("history.length") == 2 or tab.evaluate("history.state") is None
+    context.close()
+
+
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_drawings_do_not_glare_in_the_dark_scheme(browser, served_site, size):
+    context = phone(browser) if size == "phone" else browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.goto(f"{served_site}topics/video-understanding/", wait_until="networkidle")
+    image = tab.locator("figure.qa-figure img").first
+    assert image.evaluate("i => getComputedStyle(i).filter") == "none"
+    tab.locator("label[for='__palette_1']").click()  # the site's own palette toggle, not the system setting
+    tab.wait_for_timeout(200)
+    assert tab.evaluate("document.body.dataset.mdColorScheme") == "slate"
+    assert "invert" in image.evaluate("i => getComputedStyle(i).filter")
+    context.close()
+
+
+def test_traditional_pages_show_traditional_drawings(site_build, corpus):
+    import opencc
+
+    to_traditional = opencc.OpenCC("s2t").convert
+    html = "".join((site_build.site / "zh-TW" / "topics" / p.spec.id / "index.html").read_text("utf-8")
+                   for p in corpus.pages)
+    sources = set(re.findall(r'<img[^>]* src="([^"]+\.svg)"', html))
+    assert sources and all("/imgs/zh-TW/" in source for source in sources)
+    for name in corpus.traditional_drawings:
+        drawing = (site_build.site / "imgs" / "zh-TW" / name).read_text("utf-8").split("</style>")[-1]
+        texts = "".join(re.findall(r">([^<]+)<", drawing))
+        simplified_only = {c for c in HAN.findall(texts) if to_traditional(c) != c}
+        assert not simplified_only, (name, sorted(simplified_only)[:10])
+        assert HAN.search(texts), name
 
 
 def test_a_wide_formula_shows_that_it_scrolls(browser, served_site):
