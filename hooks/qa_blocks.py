@@ -90,6 +90,59 @@ def code_blocks(text: str) -> tuple[CodeBlock, ...]:
     return tuple(blocks)
 
 
+class _InlineLines(HTMLParser):
+    """The line ranges that hold a paragraph's text, from cmark's HTML with source positions: each
+    <p>, and each list item's own lines (a tight item's text has no <p>) less its child blocks."""
+
+    BLOCKS = {"p", "li", "ul", "ol", "pre", "blockquote", "table", "hr", "h1", "h2", "h3", "h4", "h5", "h6"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, int, int, list[tuple[int, int]]]] = []
+        self.ranges: list[tuple[int, int]] = []
+
+    def handle_starttag(self, tag, attrs):
+        position = dict(attrs).get("data-sourcepos")
+        if tag not in self.BLOCKS or not position:
+            return
+        start, end = position.split("-")
+        first, last = int(start.split(":")[0]) - 1, int(end.split(":")[0]) - 1
+        if self.stack:
+            self.stack[-1][3].append((first, last))
+        if tag in ("p", "li"):
+            self.stack.append((tag, first, last, []))
+        elif tag == "hr":
+            return
+        else:
+            self.stack.append((tag, first, last, []))
+
+    def handle_endtag(self, tag):
+        if tag not in self.BLOCKS or tag == "hr" or not self.stack or self.stack[-1][0] != tag:
+            return
+        _, first, last, children = self.stack.pop()
+        if tag == "p":
+            self.ranges.append((first, last))
+        elif tag == "li":
+            taken = {line for a, b in children for line in range(a, b + 1)}
+            end = first
+            while end + 1 <= last and end + 1 not in taken:
+                end += 1
+            if first not in taken:
+                self.ranges.append((first, end))
+
+
+@lru_cache(maxsize=4096)
+def soft_breaks(text: str) -> frozenset[int]:
+    """0-based indexes of the lines whose line break is a soft break inside a paragraph, as GitHub
+    reads the text (never in code, headings or tables); a hard break (two spaces, a backslash)
+    counts too: the caller tells them apart."""
+    html = cmarkgfm.github_flavored_markdown_to_html(
+        text, options=Options.CMARK_OPT_SOURCEPOS | Options.CMARK_OPT_UNSAFE)
+    parser = _InlineLines()
+    parser.feed(html)
+    return frozenset(line for first, last in parser.ranges for line in range(first, last))
+
+
 def code_lines(text: str) -> frozenset[int]:
     """0-based indexes of the lines inside code blocks, fence lines included."""
     return frozenset(line for block in code_blocks(text) for line in range(block.first, block.last + 1))

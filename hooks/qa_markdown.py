@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from qa_blocks import code_lines, setext_headings
+from qa_blocks import code_lines, setext_headings, soft_breaks
 
 LIST_ITEM = re.compile(r"^( *)([-*+]|(\d{1,9})[.)])( +|$)")
 FENCE = re.compile(r"^( *)(`{3,}|~{3,})")
@@ -28,6 +28,8 @@ IMG_ATTR = re.compile(r"""\b(src|alt|title)\s*=\s*("([^"]*)"|'([^']*)')""", re.I
 MD_IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(\s+\"[^\"]*\")?\s*\)")
 INLINE_MATH_PADDED = re.compile(r"(?<![\\$\w])\$(?!\$)[ \t]+([^$\n]*?[^$\s\\])[ \t]+\$(?![$\w])")
 CODE_SPAN = re.compile(r"(`+)(?:.+?)\1")
+# Han characters and full-width punctuation: a line break between two of them is no word space.
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
 
 @dataclass
@@ -233,3 +235,41 @@ def demote_headings(body: str, lowest: int = 3) -> tuple[str, int]:
             count += 1
             lines[first:underline + 1] = ["#" * lowest + " " + " ".join(l.strip() for l in lines[first:underline])]
     return "\n".join(lines), count
+
+
+def join_chinese_lines(body: str) -> tuple[str, int]:
+    """Join a paragraph's lines where the break falls between two Chinese characters or full-width
+    punctuation marks: browsers render that soft break as a space ("数据中， 并随后"), which
+    Chinese text has none of. A break next to Latin text keeps its space; code, headings, tables
+    and hard breaks are left alone. Which breaks are soft is GitHub's parser's call (qa_blocks)."""
+    breaks = soft_breaks(body)
+    if not breaks:
+        return body, 0
+    lines, out, joined = body.split("\n"), [], 0
+    for index, line in enumerate(lines):
+        glue = joint(out[-1], line) if out and index - 1 in breaks else None
+        if glue is not None:
+            out[-1] = out[-1].rstrip() + glue + line.lstrip()
+            joined += 1
+        else:
+            out.append(line)
+    return "\n".join(out), joined
+
+
+# An emphasis mark next to punctuation needs a break or space to close or open (CommonMark's
+# flanking rules, which Python-Markdown follows here): a zero-width space keeps it one.
+EMPHASIS_MARKS = "*_~"
+ZERO_WIDTH_SPACE = "&#8203;"
+
+
+def joint(left: str, right: str) -> str | None:
+    """What joins two lines of a paragraph with no space between them, or None to keep the break."""
+    text, following = left.rstrip(), right.lstrip()
+    if not text or not following or left.endswith("  ") or text.endswith("\\"):
+        return None  # a hard break, or no text on one side
+    if text.count("`") % 2:
+        return None  # inside a code span that continues on the next line
+    before, after = text.rstrip(EMPHASIS_MARKS), following.lstrip(EMPHASIS_MARKS)
+    if not before or not after or not (CJK.fullmatch(before[-1]) and CJK.fullmatch(after[0])):
+        return None
+    return ZERO_WIDTH_SPACE if before != text or after != following else ""

@@ -206,6 +206,9 @@ def convert_body(body: str, source: str, line: int, figures: Figures, captions: 
     body, count = qa_markdown.tighten_inline_math(body)
     if count:
         notes.append(f"{count} inline formulas lost their inner spaces")
+    body, count = qa_markdown.join_chinese_lines(body)
+    if count:
+        notes.append(f"{count} line breaks between Chinese characters joined")
     before = body
     body, blanks = qa_markdown.reindent_lists(body)
     if body != before:

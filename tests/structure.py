@@ -60,8 +60,9 @@ def shape_of(nodes: list[Tag]) -> Shape:
 
 
 def normalized_text(text: str) -> str:
-    """Text as compared between renderings: no whitespace, no math source."""
-    return re.sub(r"\s+", "", MATH_TEXT.sub("", text))
+    """Text as compared between renderings: no whitespace (the zero-width space that keeps emphasis
+    closed where Chinese lines are joined included), no math source."""
+    return re.sub(r"[\s\u200b]+", "", MATH_TEXT.sub("", text))
 
 
 def text_units(nodes: list[Tag]) -> list[str]:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import cmarkgfm
 import markdown
 import pytest
 from bs4 import BeautifulSoup
 
 import structure
-from qa_markdown import centered_images_to_markdown, demote_headings, reindent_lists, tighten_inline_math
+from qa_markdown import centered_images_to_markdown, demote_headings, join_chinese_lines, reindent_lists, tighten_inline_math
 
 # The Markdown extensions of mkdocs.yml that shape lists, tables and code.
 EXTENSIONS = ["tables", "sane_lists", "attr_list", "md_in_html", "pymdownx.superfences"]
@@ -99,3 +101,36 @@ def test_underlined_headings_sit_below_the_question(body, expected):
 ])
 def test_centered_figures_become_markdown_images(body, expected):
     assert centered_images_to_markdown(body)[0] == expected
+
+
+# --- Chinese line breaks ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("source, expected", [
+    pytest.param("数据中，\n并随后", "数据中，并随后", id="punctuation-han"),
+    pytest.param("扩散\n模型", "扩散模型", id="han-han"),
+    pytest.param("- 第一项\n  续行\n  - 子项\n    子续", "- 第一项续行\n  - 子项子续", id="tight-list-items"),
+    pytest.param("- **减少编辑溢出：**\n初始状态", "- **减少编辑溢出：**&#8203;初始状态", id="emphasis-closes-after-punctuation"),
+    pytest.param("使用\nDiT 模型", "使用\nDiT 模型", id="han-latin-keeps-space"),
+    pytest.param("DiT\n模型", "DiT\n模型", id="latin-han-keeps-space"),
+    pytest.param("硬换行  \n下一行", "硬换行  \n下一行", id="hard-break-spaces"),
+    pytest.param("硬换行\\\n下一行", "硬换行\\\n下一行", id="hard-break-backslash"),
+    pytest.param("```\n代码\n代码\n```", "```\n代码\n代码\n```", id="fenced-code"),
+    pytest.param("- 项目\n\n      缩进代码\n      代码", "- 项目\n\n      缩进代码\n      代码", id="indented-code-in-list"),
+    pytest.param("## 标题\n正文", "## 标题\n正文", id="heading-then-paragraph"),
+    pytest.param("| 甲 |\n|---|\n| 乙 |\n| 丙 |", "| 甲 |\n|---|\n| 乙 |\n| 丙 |", id="table"),
+    pytest.param("段落\n\n另一段", "段落\n\n另一段", id="paragraphs"),
+    pytest.param("`代码\n跨行`", "`代码\n跨行`", id="code-span-across-lines"),
+])
+def test_chinese_soft_breaks_join_without_a_space(source, expected):
+    joined, _ = join_chinese_lines(source)
+    assert joined == expected
+    # What a reader sees: the same text as GitHub shows, without the break between Chinese characters,
+    # and the same emphasis and list items.
+    html = markdown.markdown(reindent_lists(joined)[0], extensions=EXTENSIONS + ["pymdownx.betterem"])
+    github = cmarkgfm.github_flavored_markdown_to_html(source)
+    shown = BeautifulSoup(html, "html.parser").get_text().replace("\u200b", "").replace("\\", "")
+    assert "".join(shown.split()) == "".join(BeautifulSoup(github, "html.parser").get_text().split())
+    if joined != source:
+        assert not [t for t in BeautifulSoup(html, "html.parser").find_all(string=True)
+                    if re.search(r"[\u4e00-\u9fff，：][ \n]+[\u4e00-\u9fff]", t)]
+    assert (html.count("<strong>"), html.count("<li>")) == (github.count("<strong>"), github.count("<li>"))

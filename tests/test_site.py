@@ -203,3 +203,32 @@ def test_formulas_are_mathml_not_tex(site_build, corpus):
             code.decompose()
         text = article.get_text()
         assert "$" not in text and "\\(" not in text and "\\[" not in text and "\\frac" not in text
+
+
+CJK_BREAK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef][ \t]*\n[ \t]*[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+
+
+def inline_runs(site: Path, prefix: str):
+    """The text of each paragraph, list item and cell as a reader sees it, cut at child blocks and
+    line breaks (<br>), formulas and code spans standing in as one letter."""
+    for page in (site / prefix / "topics").glob("*/index.html"):
+        soup = BeautifulSoup(page.read_text("utf-8"), "html.parser")
+        for block in soup.select("article p, article li, article td"):
+            run = ""
+            for child in block.children:
+                name = getattr(child, "name", None)
+                if name in ("code", "math"):
+                    run += "X"
+                elif name is None or name in ("strong", "em", "a", "span", "del", "sup", "sub"):
+                    run += child if name is None else child.get_text()
+                else:
+                    yield run
+                    run = ""
+            yield run
+
+
+@pytest.mark.parametrize("prefix", ["", "zh-TW/", "en/"])
+def test_chinese_line_breaks_show_no_space(site_build, prefix):
+    runs = list(inline_runs(site_build.site, prefix))
+    stray = [m.group(0) for run in runs for m in CJK_BREAK.finditer(run)]
+    assert not stray, stray[:5]
