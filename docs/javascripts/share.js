@@ -63,6 +63,11 @@
     button.setAttribute("aria-label", text.share + ": " + heading.firstChild.textContent.trim());
     button.innerHTML = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M18 16a3 3 0 0 0-2.2 1l-7-4a3 3 0 0 0 0-2l7-4A3 3 0 1 0 15 5l-7 4a3 3 0 1 0 0 6l7 4a3 3 0 1 0 3-3z"/></svg>';
     button.addEventListener("click", function () { share(heading, button); });
-    heading.appendChild(button);
+    // One control, one link: the short link replaces the heading's own permalink (kept without JS).
+    var permalink = heading.querySelector(".headerlink");
+    if (permalink) permalink.remove();
+    var tools = heading.querySelector(".qa-tools") || heading.appendChild(document.createElement("span"));
+    tools.className = "qa-tools";
+    tools.insertBefore(button, tools.firstChild);
   });
 })();

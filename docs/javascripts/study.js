@@ -14,21 +14,36 @@
     return Math.floor((date.getTime() - date.getTimezoneOffset() * 60000) / DAY);
   }
 
-  // SM-2: grade 1 again, 2 hard, 3 good, 4 easy (SM-2 qualities 1, 3, 4, 5).
+  // SM-2: grade 1 again, 2 hard, 3 good, 4 easy (SM-2 qualities 1, 3, 4, 5), with two changes
+  // that make the four grades differ (README): again comes back in this round (interval 0), and
+  // past the first pass hard grows the interval by a fifth and easy by an extra 30 %.
   function schedule(item, grade, day) {
     var quality = [0, 1, 3, 4, 5][grade];
     var ease = item.ease || 2.5, reps = item.reps || 0, interval = item.interval || 0;
     if (quality < 3) {
       reps = 0;
-      interval = 1;
+      interval = 0;
     } else {
       reps += 1;
-      interval = reps === 1 ? 1 : reps === 2 ? 6 : Math.round(interval * ease);
+      var next = reps === 1 ? 1 : reps === 2 ? 6 : Math.round(interval * ease);
+      if (quality === 3 && reps > 1) next = Math.max(interval + 1, Math.round(interval * 1.2));
+      if (quality === 5) next = reps === 1 ? 6 : Math.round(next * 1.3);
+      interval = next;
       ease = Math.max(1.3, ease + 0.1 - (5 - quality) * (0.08 + (5 - quality) * 0.02));
     }
-    return { mark: quality >= 4 ? "known" : "review", ease: Math.round(ease * 100) / 100,
-             reps: reps, interval: interval, due: day + interval };
+    return { ease: Math.round(ease * 100) / 100, reps: reps, interval: interval, due: day + interval };
   }
+
+  // A count in an interface string: the '_one' form where the language has one.
+  function counted(key, number, values) {
+    var message = text[number === 1 && text[key + "_one"] ? key + "_one" : key];
+    values = values || {};
+    values.days = values.count = number;
+    return message.replace(/\{(\w+)\}/g, function (all, name) { return name in values ? values[name] : all; });
+  }
+
+  // Keyboard hints only where a key has been pressed or the device has a fine pointer.
+  addEventListener("keydown", function () { document.documentElement.classList.add("qa-keyboard"); }, { once: true });
 
   function isRecord(value) {
     return !!value && typeof value === "object" && !Array.isArray(value);
@@ -101,9 +116,14 @@
     if (!headings.length) return;
     var state = load();
     headings.forEach(function (heading) {
-      var id = heading.dataset.short, bar = element("div", "qa-study");
+      var id = heading.dataset.short, title = heading.firstChild.textContent.trim();
+      var bar = heading.querySelector(".qa-tools") || heading.appendChild(element("span", "qa-tools"));
       ["known", "review"].forEach(function (mark) {
-        var button = element("button", "qa-mark qa-mark--" + mark, text["study_" + mark]);
+        var button = element("button", "qa-mark qa-mark--" + mark);
+        button.appendChild(element("span", "qa-mark__icon", mark === "known" ? "✓" : "↻")).setAttribute("aria-hidden", "true");
+        button.appendChild(element("span", "qa-mark__label", text["study_" + mark]));
+        button.title = text["study_" + mark];
+        button.setAttribute("aria-label", text["study_" + mark] + ": " + title);
         button.type = "button";
         button.setAttribute("aria-pressed", String((state.items[id] || {}).mark === mark));
         button.addEventListener("click", function () {
@@ -119,14 +139,13 @@
             if (!item.reps) delete current.items[id];
           }
           save(current);
-          bar.querySelectorAll("button").forEach(function (other) {
+          bar.querySelectorAll(".qa-mark").forEach(function (other) {
             other.setAttribute("aria-pressed", String(on && other === button));
           });
           announce(on ? text["study_" + mark] + " ✓" : text.study_unmarked);
         });
         bar.appendChild(button);
       });
-      heading.insertAdjacentElement("afterend", bar);
     });
     var remember = function () {
       var current = load(), best = null;
@@ -147,25 +166,34 @@
   // --- home page: progress per section and a way back ------------------------------------------
   function progress(place) {
     var state = load();
-    if (!Object.keys(state.items).length && !state.last) return;  // a first visit: nothing to show, nothing moves
+    var marked = Object.keys(state.items).length;
+    if (!marked && !state.last) return;  // a first visit: nothing to show, nothing moves
     questions().then(function (site) {
       var box = element("div", "qa-progress admonition note"), day = today();
       box.appendChild(element("p", "admonition-title", text.study_progress));
-      var list = element("ul"), known = 0, due = 0, total = 0;
+      var list = element("ul", "qa-bars"), known = 0, due = 0, total = 0;
       site.sections.forEach(function (section) {
-        var k = 0, d = 0;
+        var k = 0, d = 0, n = section.questions.length;
         section.questions.forEach(function (question) {
           var item = itemOf(state, question);
           if (item && item.mark === "known") k++;
           if (item && item.due !== undefined && item.due <= day) d++;
         });
-        known += k; due += d; total += section.questions.length;
-        list.appendChild(element("li", "", text.study_section.replace("{title}", section.title)
-          .replace("{known}", k).replace("{total}", section.questions.length).replace("{due}", d)));
+        known += k; due += d; total += n;
+        var row = list.appendChild(element("li", "", text.study_section.replace("{title}", section.title)
+          .replace("{known}", k).replace("{total}", n).replace("{due}", d)));
+        var bar = row.appendChild(element("span", "qa-bar"));
+        bar.setAttribute("aria-hidden", "true");
+        bar.appendChild(element("span", "qa-bar__known")).style.width = (100 * k / n) + "%";
+        bar.appendChild(element("span", "qa-bar__due")).style.width = (100 * d / n) + "%";
       });
-      box.appendChild(element("p", "", text.study_total.replace("{known}", known).replace("{total}", total)
-        .replace("{due}", due)));
-      box.appendChild(list);
+      if (marked) {
+        box.appendChild(element("p", "", text.study_total.replace("{known}", known).replace("{total}", total)
+          .replace("{due}", due)));
+        box.appendChild(list);
+      } else {  // read but nothing marked yet: one line saying how, not rows of zeros
+        box.appendChild(element("p", "", text.study_invite));
+      }
       var links = element("p");
       var last = null;
       site.sections.forEach(function (section) {
@@ -302,6 +330,26 @@
   }
 
   // --- practice: one question at a time, answer hidden until revealed, graded by the reader ----
+  // New questions come in a shuffled order that stays the same after a reload: a seed kept with
+  // the reader's data orders them by a hash of their id.
+  function orderOf(id) {
+    var seed = orderOf.seed;
+    try { seed = seed || localStorage.getItem(KEY + "-order"); } catch (error) {}
+    if (!seed) {
+      seed = String(Math.floor(Math.random() * 1e9));
+      try { localStorage.setItem(KEY + "-order", seed); } catch (error) {}
+    }
+    orderOf.seed = seed;
+    var hash = 2166136261;
+    (seed + id).split("").forEach(function (c) { hash = Math.imul(hash ^ c.charCodeAt(0), 16777619); });
+    return hash >>> 0;
+  }
+
+  function keys(node, hint) {
+    node.appendChild(element("span", "qa-keys", hint));
+    return node;
+  }
+
   function practicePage(app) {
     questions().then(function (site) {
       app.textContent = "";
@@ -319,10 +367,13 @@
       form.appendChild(start);
       var card = element("div", "qa-card");
       card.hidden = true;
+      app.appendChild(keys(element("p"), text.practice_keys));
       app.appendChild(form);
+      app.appendChild(element("p", "qa-card__left", text.practice_order));
       app.appendChild(card);
-      var queue = [], current = null, revealed = false;
+      var queue = [], current = null, revealed = false, round = [0, 0, 0, 0], graded = [];
 
+      // Due questions first (longest overdue first), then new ones shuffled, then the rest by date.
       function pick(scope) {
         var state = load(), day = today(), list = [];
         site.sections.forEach(function (section, index) {
@@ -330,10 +381,32 @@
             var item = itemOf(state, question);
             if (scope === "all" || scope === "section:" + index ||
                 (scope === "review" && item && item.mark === "review") ||
-                (scope === "due" && item && item.due !== undefined && item.due <= day)) list.push(question);
+                (scope === "due" && item && item.due !== undefined && item.due <= day)) {
+              var due = item && item.due !== undefined ? item.due : null;
+              list.push({ question: question, rank: due === null ? [1, orderOf(question.id)] : due <= day ? [0, due] : [2, due] });
+            }
           });
         });
-        return list;
+        return list.sort(function (a, b) { return a.rank[0] - b.rank[0] || a.rank[1] - b.rank[1]; })
+          .map(function (entry) { return entry.question; });
+      }
+
+      function summary() {
+        var state = load(), day = today(), tomorrow = 0, next = null, count = 0;
+        Object.keys(state.items).forEach(function (id) {
+          var due = state.items[id].due;
+          if (due === day + 1) tomorrow++;
+          else if (due > day + 1 && (next === null || due < next)) next = due;
+        });
+        Object.keys(state.items).forEach(function (id) { if (state.items[id].due === next) count++; });
+        var box = element("div", "qa-summary");
+        box.appendChild(element("p", "", counted("practice_summary", graded.length,
+          { again: round[0], hard: round[1], good: round[2], easy: round[3] })));
+        box.appendChild(element("p", "", counted("practice_tomorrow", tomorrow)));
+        if (next !== null) box.appendChild(element("p", "", text.practice_next_due.replace("{days}", next - day).replace("{count}", count)));
+        var again = box.appendChild(element("button", "md-button", text.practice_more));
+        again.addEventListener("click", function () { start.click(); });
+        return box;
       }
 
       function show(first) {
@@ -344,13 +417,15 @@
         if (!current) {
           var done = first ? text.practice_empty : text.practice_done;
           card.appendChild(element("p", "", done));
+          if (!first) card.appendChild(summary());
           announce(done);
           return;
         }
         card.appendChild(element("p", "qa-card__left", text.practice_left.replace("{count}", queue.length + 1)));
         var title = card.appendChild(element("h2", "", current.title));
         title.tabIndex = -1;
-        var reveal = card.appendChild(element("button", "md-button md-button--primary", text.practice_reveal));
+        var reveal = card.appendChild(keys(element("button", "md-button md-button--primary", text.practice_reveal),
+                                           text.practice_reveal_key));
         reveal.addEventListener("click", showAnswer);
         card.appendChild(element("div", "qa-card__answer")).hidden = true;
         title.focus();
@@ -373,9 +448,12 @@
             // A figure stays on this page: the lightbox is not set up here, and its link would leave practice.
             answer.querySelectorAll("a.glightbox").forEach(function (link) { link.replaceWith.apply(link, link.childNodes); });
             answer.hidden = false;
-            var grades = card.appendChild(element("div", "qa-grades"));
+            var grades = card.appendChild(element("div", "qa-grades")), item = itemOf(load(), question) || {};
             ["again", "hard", "good", "easy"].forEach(function (name, index) {
-              var button = element("button", "md-button", (index + 1) + " " + text["grade_" + name]);
+              var next = schedule(item, index + 1, today()).interval;
+              var button = keys(element("button", "md-button"), (index + 1) + " ");
+              button.appendChild(element("span", "", text["grade_" + name]));
+              button.appendChild(element("small", "", next ? counted("practice_days", next) : text.practice_this_round));
               button.addEventListener("click", function () { grade(index + 1); });
               grades.appendChild(button);
             });
@@ -383,20 +461,30 @@
           });
       }
 
+      // A grade schedules the question; the reader's own mark (known, to review) stays as they set it.
       function grade(value) {
         if (!current || !revealed || !card.querySelector(".qa-grades")) return;
         var state = load(), question = current;
         var previous = itemOf(state, question) || {};
         var next = schedule(previous, value, today());
+        if (previous.mark) next.mark = previous.mark;
         state.items[question.id] = next;
         (question.aliases || []).forEach(function (alias) { delete state.items[alias]; });
         save(state);
-        announce(text.practice_next.replace("{days}", next.interval));
+        round[value - 1]++;
+        graded.push(question.id);
+        if (next.interval) announce(counted("practice_next", next.interval));
+        else {
+          queue.push(question);
+          announce(text.practice_next_round);
+        }
         show();
       }
 
       start.addEventListener("click", function () {
         queue = pick(select.value);
+        round = [0, 0, 0, 0];
+        graded = [];
         show(true);
       });
       document.addEventListener("keydown", function (event) {
