@@ -31,6 +31,7 @@ class SourceSpec:
 
     file: str
     parts: tuple[PartRule, ...]
+    upstream: str = ""  # the address of the upstream file this one is a copy of, where fixes belong
 
 
 @dataclass
@@ -71,7 +72,7 @@ class Catalog:
 
 
 CATALOG_SHAPE = {
-    "sources": [{"file": TEXT, "parts": [{"match": OPTIONAL_TEXT, "page": TEXT, "split?": {"from": TEXT, "page": TEXT}}]}],
+    "sources": [{"file": TEXT, "upstream?": TEXT, "parts": [{"match": OPTIONAL_TEXT, "page": TEXT, "split?": {"from": TEXT, "page": TEXT}}]}],
     "sections": [{"title": TEXT, "summary?": OPTIONAL_TEXT, "pages": [{"id": TEXT, "title": TEXT}]}],
 }
 
@@ -81,7 +82,7 @@ def parse_catalog(text: str) -> Catalog:
     data = parse_data(text, CATALOG_NAME, CATALOG_SHAPE)
     sources = [SourceSpec(entry["file"], tuple(
         PartRule(rule["match"], rule["page"], rule.get("split", {}).get("from", ""), rule.get("split", {}).get("page", ""))
-        for rule in entry["parts"])) for entry in data["sources"]]
+        for rule in entry["parts"]), entry.get("upstream", "")) for entry in data["sources"]]
     sections = []
     for entry in data["sections"]:
         section = SectionSpec(entry["title"], entry.get("summary", ""))

@@ -108,9 +108,9 @@ def on_page_content(html, page, config, files):
 
 
 def on_page_context(context, page, config, nav):
-    """Point a generated page's edit link at the file it is built from, or drop it."""
+    """Point a generated page's edit link where a fix belongs, or drop it."""
     if page.edit_url and page.file.src_uri.startswith(f"{qa_output.GENERATED_DIR}/"):
-        page.edit_url = qa_output.edit_url(build.corpus, page.file.src_uri, page.edit_url)
+        page.edit_url = qa_output.edit_url(build.corpus, page.file.src_uri, page.edit_url, edition_code(config))
     return context
 
 

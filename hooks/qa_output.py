@@ -75,9 +75,7 @@ def apply_interface_text(config, edition: qa_i18n.Edition) -> None:
     config.extra["search_translations"] = edition.search_translations()
     config.extra["not_found"] = edition.not_found()
     config.extra["search_label"] = edition.interface("search_label")
-    config.extra["report_link"] = edition.interface("report")
     config.extra["edition_code"] = "" if edition.code == qa_i18n.DEFAULT else edition.code
-    config.extra["report_path"] = edition_path(edition.code, REPORT_PAGE[:-3] + "/")
     config.extra["qa_interface"] = {key: edition.interface(key) for key in edition.strings
                                     if key.startswith(READER_SCRIPT_STRINGS)}
     config.mdx_configs.setdefault("toc", {})["permalink_title"] = edition.interface("permalink_title")
@@ -102,15 +100,24 @@ def topic_of(corpus: Corpus, src_uri: str) -> Page | None:
     return next((p for p in corpus.pages if qa_render.page_path(p) == path), None)
 
 
-def edit_url(corpus: Corpus, src_uri: str, url: str) -> str | None:
-    """A generated page's edit link points at the file it is built from: a topic page at its main
-    source, the glossary at its data file; other generated pages get none."""
+def edit_url(corpus: Corpus, src_uri: str, url: str, code: str = qa_i18n.DEFAULT) -> str | None:
+    """A generated page's edit link leads where a fix belongs: in the Chinese editions a topic page's
+    main source's upstream file (catalog.yml), or its copy here when none is named; in the English
+    edition the translation file holding most of the page's questions; the glossary its data file;
+    other generated pages get none."""
     if not url.endswith(src_uri):
         return url
     base = url[: -len(src_uri)]
     topic = topic_of(corpus, src_uri)
     if topic is not None and topic.sources:
-        return f"{base}{SOURCES_DIR}/{topic.sources[0]}"
+        if code == qa_i18n.ENGLISH:
+            english = corpus.editions[code].english
+            files = [english.questions[q.anchor].file for q in topic.questions if q.anchor in english.questions]
+            if files:
+                return f"{base}{DATA_DIR}/{qa_i18n.ENGLISH}/{max(set(files), key=files.count)}"
+        main = topic.sources[0]
+        upstream = corpus.upstream.get(main)
+        return upstream.replace("/blob/", "/edit/", 1) if upstream else f"{base}{SOURCES_DIR}/{main}"
     if base_path(src_uri) == f"{GENERATED_DIR}/{qa_render.GLOSSARY_PAGE}.md":
         return f"{base}{DATA_DIR}/{GLOSSARY_NAME}"
     return None

@@ -65,6 +65,7 @@ class Corpus:
     short_ids: dict[str, str] = field(default_factory=dict)  # stable id (and short link) by question anchor
     merged_ids: dict[str, str] = field(default_factory=dict)  # recorded id of a copy merged away -> kept anchor
     removed: dict[str, Recorded] = field(default_factory=dict)  # recorded id of a question gone upstream -> entry
+    upstream: dict[str, str] = field(default_factory=dict)  # source file -> its upstream file's address
 
     def page_of(self, question: Question) -> Page:
         """The page a question is on."""
@@ -316,6 +317,7 @@ def build_corpus(sources: dict[str, bytes], catalog: Catalog, figures: Figures, 
     pages, found = place_parts(catalog, parts, other_section)
     changes += found
     corpus = Corpus(catalog.sections, pages, changes, found_count)
+    corpus.upstream = {spec.file: spec.upstream for spec in catalog.sources if spec.upstream}
     identity = match_record(list(recorded), corpus.questions)
     changes += identity.changes
     add_recorded_aliases(identity)

@@ -140,7 +140,8 @@ def test_every_page_of_every_edition_works_under_the_repository_path(pages_serve
               for edition in ("", "en/", "zh-TW/")}
     print(f"\npages crawled per edition: {counts}; resources checked: {len(seen)}; anchors: {len(anchors)}")
     assert not broken
-    expected = len(corpus.pages) + 3 + len(STUDY_PAGES)  # topic pages, home, glossary, content report, study pages
+    # topic pages, home, glossary, study pages (the content report is for maintainers: linked from no page)
+    expected = len(corpus.pages) + 2 + len(STUDY_PAGES)
     assert set(counts.values()) == {expected}
 
 
@@ -162,3 +163,18 @@ def test_two_builds_are_byte_identical(site_build, tmp_path):
     assert first.keys() == second.keys()
     differing = [str(path) for path in first if first[path] != second[path]]
     assert not differing
+
+
+def test_repository_links_follow_the_repository_the_site_is_built_from(monkeypatch):
+    """Like the site's address, the repository link and edit links come from the repository the
+    workflow runs in: a fork's pencil leads to the fork."""
+    env = yaml.safe_load(WORKFLOW.read_text("utf-8"))["jobs"]["build"]["env"]
+    assert "github.repository" in env["REPO_URL"] and "github.event.repository.name" in env["REPO_NAME"]
+    assert "default_branch" in env["EDIT_URI"]
+    from mkdocs.config import load_config
+
+    monkeypatch.setenv("REPO_URL", "https://github.com/someone/fork")
+    monkeypatch.setenv("EDIT_URI", "edit/trunk/docs/")
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    assert config.repo_url == "https://github.com/someone/fork"
+    assert config.edit_uri == "edit/trunk/docs/"

@@ -113,14 +113,26 @@ def test_topic_pages_describe_themselves(site_build, corpus, prefix):
 
 
 @pytest.mark.parametrize("prefix", list(EDITIONS))
-def test_content_report_is_in_the_footer_not_the_navigation(site_build, prefix):
+def test_content_report_is_for_maintainers_only(site_build, prefix):
     soup = BeautifulSoup((site_build.site / prefix / "topics" / "introduction" / "index.html").read_text("utf-8"),
                          "html.parser")
-    assert not [a for a in soup.select("nav.md-nav a") if "content-report" in a.get("href", "")]
-    assert not [a for a in soup.select("nav.md-footer__inner a") if "content-report" in a.get("href", "")]
-    footer = soup.select_one("a.qa-report-link")
-    assert footer is not None and urljoin(f"https://x/{prefix}topics/introduction/", footer["href"]) == \
-        f"https://x/{prefix}topics/content-report/"
+    assert not [a for a in soup.select("a") if "content-report" in a.get("href", "")]
+    assert (site_build.site / prefix / "topics" / "content-report" / "index.html").exists()
+
+
+@pytest.mark.parametrize("prefix", list(EDITIONS))
+def test_edit_links_lead_where_a_fix_belongs(site_build, corpus, prefix):
+    english = corpus.editions["en"].english
+    for page in corpus.pages:
+        soup = BeautifulSoup((site_build.site / prefix / "topics" / page.spec.id / "index.html").read_text("utf-8"),
+                             "html.parser")
+        edit = unquote(soup.select_one("a.md-content__button[href*='/edit/']")["href"])
+        files = [english.questions[q.anchor].file for q in page.questions if q.anchor in english.questions]
+        if prefix == "en/" and files:
+            assert edit.endswith(f"/docs/data/en/{max(set(files), key=files.count)}")
+        else:
+            assert edit.startswith("https://github.com/WeThinkIn/AIGC-Interview-Book/edit/")
+            assert edit == corpus.upstream[page.sources[0]].replace("/blob/", "/edit/")
 
 
 def test_english_pages_show_english_drawings(site_build, corpus):

@@ -144,14 +144,6 @@ def test_no_page_holds_more_than_forty_questions(corpus):
     assert all(len(page.questions) <= 40 for page in corpus.pages)
 
 
-def test_edit_links_point_at_the_source_file(site_build, corpus):
-    for page in corpus.pages:
-        soup = page_soup(site_build.site, page.spec.id)
-        edit = soup.select_one('a[title="编辑此页"], a.md-content__button')
-        assert edit is not None
-        assert edit["href"].endswith(f"docs/sources/{page.sources[0]}")
-
-
 def test_content_report_lists_fixes_by_file_and_line(site_build, corpus):
     html = (site_build.site / "topics" / "content-report" / "index.html").read_text(encoding="utf-8")
     for kind in ("duplicate", "empty", "truncated", "order", "title", "toc-link"):
