@@ -396,3 +396,37 @@ def test_a_missing_english_label_is_reported_at_its_drawing_entry():
     copies, changes = english_drawings({"CDM.svg": svg}, labels)
     assert [(c.source, c.line) for c in changes] == [("data/en/figure-labels.yml", 3)]
     assert "乙" in changes[0].message and b">A<" in copies["CDM.svg"]
+
+
+@pytest.mark.parametrize("prefix", list(EDITIONS))
+def test_a_tap_on_a_term_shows_its_definition_in_place(browser, served_site, prefix):
+    context = phone(browser)
+    tab = context.new_page()
+    tab.goto(f"{served_site}{prefix}topics/video-editing/", wait_until="networkidle")
+    address = tab.url
+    term = tab.locator("article a.qa-term").first
+    term.scroll_into_view_if_needed()
+    definition = term.get_attribute("title")
+    term.tap()
+    tip = tab.locator(".qa-term-tip")
+    tip.wait_for(state="visible")
+    assert tab.url == address  # still on the question
+    assert definition in tip.inner_text()
+    box, place = tip.bounding_box(), term.bounding_box()
+    assert 0 <= box["x"] and box["x"] + box["width"] <= 390 and box["y"] >= place["y"] + place["height"]
+    tab.locator("article p").first.tap()  # a tap elsewhere closes it
+    assert tip.is_hidden()
+    term.tap()
+    tip.locator("a").tap()  # its link goes to the glossary entry
+    tab.wait_for_url(re.compile(r"/topics/glossary/#"))
+    context.close()
+
+
+def test_a_term_on_a_desktop_keeps_its_hover_title_and_link(browser, served_site):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.goto(f"{served_site}topics/video-editing/", wait_until="networkidle")
+    tab.locator("article a.qa-term").first.click()
+    tab.wait_for_url(re.compile(r"/topics/glossary/#"))
+    assert tab.locator(".qa-term-tip").count() == 0
+    context.close()

@@ -1,3 +1,5 @@
+// Reading aids that cost nothing until used: opened figures, and glossary terms on touch.
+
 // An opened figure: Back closes it and keeps the reader's place; focus moves into it and back to
 // the figure. On a narrow screen it opens fitted to the width; a double tap or a pinch shows it at
 // its own size (drawn for legibility), which pans, and says so.
@@ -70,3 +72,40 @@ addEventListener("DOMContentLoaded", function () {
     }
   });
 });
+
+// A glossary term on a touch screen (no hover, so no title tooltip): one tap shows its definition in
+// place, with a link to the glossary. One listener for the page; the box is made on the first tap.
+(function () {
+  if (!matchMedia("(hover: none)").matches) return;
+  var text = JSON.parse((document.getElementById("qa-interface") || {}).textContent || "{}");
+  var tip, shownFor;
+  function hide() {
+    if (tip) tip.hidden = true;
+    shownFor = null;
+  }
+  document.addEventListener("click", function (event) {
+    var term = event.target.closest && event.target.closest("a.qa-term");
+    if (!term) {
+      if (tip && !tip.contains(event.target)) hide();
+      return;
+    }
+    if (term === shownFor) return hide();
+    event.preventDefault();
+    if (!tip) {
+      tip = document.body.appendChild(document.createElement("div"));
+      tip.className = "qa-term-tip md-typeset";
+      tip.setAttribute("role", "status");
+      tip.appendChild(document.createElement("p"));
+      tip.appendChild(document.createElement("a"));
+    }
+    tip.firstChild.textContent = term.title;
+    tip.lastChild.href = term.href;
+    tip.lastChild.textContent = text.term_more;
+    tip.hidden = false;
+    var box = term.getBoundingClientRect();
+    tip.style.top = scrollY + box.bottom + 6 + "px";
+    tip.style.left = Math.max(8, Math.min(box.left, innerWidth - tip.offsetWidth - 8)) + "px";
+    shownFor = term;
+  });
+  addEventListener("keydown", function (event) { if (event.key === "Escape") hide(); });
+})();
