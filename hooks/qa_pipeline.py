@@ -14,7 +14,7 @@ import qa_sanitize
 from qa_blocks import code_lines
 from qa_catalog import SITE_PAGES, Catalog, PageSpec, PartRule, SectionSpec, SourceSpec
 from qa_model import FIGURE_MISSING, UNLISTED_SOURCE, Change, Part, Question, SourceDocument, SourceError
-from qa_normalize import (drop_empty, merge_duplicates, normalize_document, report_truncated,
+from qa_normalize import (drop_empty, looks_truncated, merge_duplicates, normalize_document, report_truncated,
                           slugify)
 from qa_read import read_source
 from qa_record import Recorded, add_recorded_aliases, assign_ids, match_record
@@ -66,6 +66,7 @@ class Corpus:
     merged_ids: dict[str, str] = field(default_factory=dict)  # recorded id of a copy merged away -> kept anchor
     removed: dict[str, Recorded] = field(default_factory=dict)  # recorded id of a question gone upstream -> entry
     upstream: dict[str, str] = field(default_factory=dict)  # source file -> its upstream file's address
+    truncated: set[str] = field(default_factory=set)  # anchors of answers that stop mid-sentence
 
     def page_of(self, question: Question) -> Page:
         """The page a question is on."""
@@ -305,6 +306,7 @@ def build_corpus(sources: dict[str, bytes], catalog: Catalog, figures: Figures, 
         part.questions = [q for q in part.questions if id(q) in kept_ids]
     parts = [p for p in parts if p.questions or p.intro.strip()]
     changes += report_truncated(kept)
+    truncated = {id(q) for q in kept if looks_truncated(q)}
     for part in parts:
         for question in part.questions:
             question.body, found = convert_body(question.body, question.source, question.body_line, figures,
@@ -330,6 +332,7 @@ def build_corpus(sources: dict[str, bytes], catalog: Catalog, figures: Figures, 
     corpus.short_ids, corpus.merged_ids, found = assign_ids(identity, list(recorded))
     changes += found
     corpus.removed = identity.removed
+    corpus.truncated = {q.anchor for q in corpus.questions if id(q) in truncated}
     return corpus
 
 

@@ -83,6 +83,8 @@ def render_page(page: Page, corpus: Corpus | None = None, edition: Edition = ZH)
         for question in part.questions:
             short = corpus.short_ids.get(question.anchor, "") if corpus is not None else ""
             lines += [heading(question, edition, short), "", from_topics(edition.body(question)), ""]
+            if corpus is not None and question.anchor in corpus.truncated:
+                lines += ['!!! warning ""', "", f"    {edition.string('truncated')}", ""]
             if corpus is not None:
                 lines += [related_block(question, corpus, edition), ""]
     return edition.convert_page("\n".join(lines))
@@ -147,7 +149,7 @@ def render_sections(corpus: Corpus, edition: Edition = ZH) -> str:
         blocks += ["", "    ---", ""]
         if summary:
             blocks += [f"    {summary}", ""]
-        for page in pages:
+        for page in pages if len(pages) > 1 else ():  # one page: the card's own title says it all
             count = edition.string("questions", count=counts[page.id])
             page_title = markdown_text(edition.page_title(page))
             blocks.append(f"    - [{page_title}](topics/{page.id}.md)（{count}）"

@@ -130,9 +130,15 @@ def test_home_page_links_every_section_with_counts(site_build, corpus):
     soup = BeautifulSoup((site_build.site / "index.html").read_text(encoding="utf-8"), "html.parser")
     text = soup.find("article").get_text()
     hrefs = {a["href"].rstrip("/").split("/")[-1] for a in soup.select("article a[href]")}
-    for page in corpus.pages:
-        assert page.spec.id in hrefs
-        assert f"{page.spec.title}（{len(page.questions)} 题）" in text
+    for section in corpus.sections:
+        pages = [page for page in corpus.pages if page.spec.section == section.title]
+        for page in pages:
+            assert page.spec.id in hrefs
+            # A section of several pages lists them with their counts; a one-page section's card
+            # says its title and count once, not twice.
+            assert (f"{page.spec.title}（{len(page.questions)} 题）" in text) == (len(pages) > 1)
+        if pages:
+            assert f"{section.title} · {sum(len(p.questions) for p in pages)} 题" in text
     # The counts on the home page are the questions a reader finds on the pages.
     shown = sum(len(BeautifulSoup((site_build.site / "topics" / page.spec.id / "index.html")
                                   .read_text(encoding="utf-8"), "html.parser").select("article h2[id]"))
@@ -224,3 +230,20 @@ def test_chinese_line_breaks_show_no_space(site_build, prefix):
     runs = list(inline_runs(site_build.site, prefix))
     stray = [m.group(0) for run in runs for m in CJK_BREAK.finditer(run)]
     assert not stray, stray[:5]
+
+
+@pytest.mark.parametrize("prefix", ["", "zh-TW/", "en/"])
+def test_a_truncated_answer_carries_a_notice(site_build, corpus, prefix):
+    assert corpus.truncated
+    for page in corpus.pages:
+        soup = BeautifulSoup((site_build.site / prefix / "topics" / page.spec.id / "index.html").read_text("utf-8"),
+                             "html.parser")
+        for question in page.questions:
+            answer = []
+            for node in soup.find("h2", id=question.anchor).find_next_siblings():
+                if node.name == "h2":
+                    break
+                answer.append(node)
+            notices = [n for n in answer if "warning" in (n.get("class") or []) and
+                       ("中断" in n.get_text() or "中斷" in n.get_text() or "stops here" in n.get_text())]
+            assert bool(notices) == (question.anchor in corpus.truncated), question.title
