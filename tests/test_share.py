@@ -380,6 +380,33 @@ def test_404_keeps_the_address_and_suggests_questions_of_its_edition(browser, pa
 
 
 @pytest.mark.parametrize("prefix", list(EDITIONS))
+@pytest.mark.parametrize("typo", ["swap", "change"])
+def test_404_suggests_the_question_of_a_mistyped_short_link(browser, pages_site, corpus, prefix, typo):
+    question, _ = dit_question(corpus)
+    sid = corpus.short_ids[question.anchor]
+    wrong = sid[1] + sid[0] + sid[2:] if typo == "swap" else sid[:3] + ("a" if sid[3] != "a" else "b") + sid[4:]
+    context = phone(browser)
+    tab = context.new_page()
+    tab.goto(f"{pages_site}{prefix}q/{wrong}/", wait_until="networkidle")
+    tab.locator(".qa-suggest a").first.wait_for(timeout=5000)
+    first = tab.locator(".qa-suggest a").first
+    assert first.inner_text() == corpus.editions["en" if prefix == "en/" else "zh"].title(question) or prefix == "zh-TW/"
+    assert unquote(urlparse(first.get_attribute("href")).fragment) == question.anchor
+    context.close()
+
+
+@pytest.mark.parametrize("path, expected", [("光流/", "光流"), ("topics/一致性/", "一致性"), ("zh-TW/資料集/", "資料集")])
+def test_404_suggests_questions_for_a_chinese_word_in_the_path(browser, pages_site, path, expected):
+    context = phone(browser)
+    tab = context.new_page()
+    tab.goto(pages_site + path, wait_until="networkidle")
+    tab.locator(".qa-suggest a").first.wait_for(timeout=5000)
+    suggestions = tab.locator(".qa-suggest a").all_inner_texts()
+    assert expected in suggestions[0]
+    context.close()
+
+
+@pytest.mark.parametrize("prefix", list(EDITIONS))
 def test_the_404_language_menu_goes_to_each_edition_home(site_build, prefix):
     soup = BeautifulSoup((site_build.site / prefix / "404.html").read_text("utf-8"), "html.parser")
     links = {a["hreflang"]: urlparse(a["href"]).path for a in soup.select("a.md-select__link")}
