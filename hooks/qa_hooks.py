@@ -131,9 +131,12 @@ def on_pre_template(template, template_name, config):
 
 
 def on_post_template(output, template_name, config):
-    """Keep each edition's 404 page; note build times."""
-    if template_name == qa_output.NOT_FOUND and build.saved_alternates is not None:
-        config.extra.alternate, build.saved_alternates = build.saved_alternates, None
+    """Keep each edition's 404 page, tidied as the pages are (no head alternates, whose sitemaps the
+    theme would fetch from each edition's folder, where there is none); note build times."""
+    if template_name == qa_output.NOT_FOUND:
+        output = qa_output.tidy_page(output, config.extra["search_label"])
+        if build.saved_alternates is not None:
+            config.extra.alternate, build.saved_alternates = build.saved_alternates, None
     build.end_template(template_name, output, edition_code(config))
     return output
 

@@ -457,3 +457,19 @@ def test_a_term_on_a_desktop_keeps_its_hover_title_and_link(browser, served_site
     tab.wait_for_url(re.compile(r"/topics/glossary/#"))
     assert tab.locator(".qa-term-tip").count() == 0
     context.close()
+
+
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_no_request_fails_on_pages_and_404_pages_nor_through_the_language_menu(browser, pages_site, size):
+    context = phone(browser) if size == "phone" else browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    failed = []
+    tab.on("response", lambda response: failed.append(response.url) if response.status >= 400 and
+           not response.url.endswith(("/missing-page/", "404.html")) else None)
+    for prefix in EDITIONS:
+        for path in ("", "topics/video-editing/", "missing-page/"):
+            tab.goto(pages_site + prefix + path, wait_until="networkidle")
+            with tab.expect_navigation(wait_until="networkidle"):
+                tab.locator(".md-header [hreflang]").last.dispatch_event("click")
+    assert not [url for url in failed if "sitemap" in url], failed
+    context.close()
