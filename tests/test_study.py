@@ -257,3 +257,42 @@ def test_share_and_marks_sit_on_the_title_line_on_a_phone(tab, served_site, pref
         assert tools["y"] < box["y"] + 40 and tools["x"] + tools["width"] <= 390  # beside the title's first line
         assert heading.locator(".qa-share, .qa-mark").count() == 3
         assert heading.locator(".headerlink").count() == 0  # one link per question: the short one
+
+
+def test_an_import_over_existing_progress_asks_and_can_merge(tab, served_site, tmp_path, corpus):
+    ids = list(corpus.short_ids.values())[:4]
+    mine = {ids[0]: {"mark": "review"}, ids[1]: {"reps": 1, "interval": 1, "ease": 2.5, "due": 100},
+            ids[2]: {"mark": "known", "reps": 2, "interval": 6, "ease": 2.5, "due": 200}}
+    theirs = {ids[0]: {"reps": 1, "interval": 1, "ease": 2.5, "due": 150},  # reviewed; no mark
+              ids[1]: {"mark": "known", "reps": 2, "interval": 6, "ease": 2.6, "due": 300},  # reviewed later
+              ids[2]: {"reps": 1, "interval": 1, "ease": 2.5, "due": 50},  # reviewed earlier
+              ids[3]: {"mark": "review"}}
+    exported = tmp_path / "theirs.json"
+    exported.write_text(json.dumps({"format": "ai-video-qa-study", "version": 1, "items": theirs, "last": None}))
+    tab.goto(f"{served_site}topics/review/", wait_until="networkidle")
+    tab.evaluate("s => localStorage.setItem('qa-study', JSON.stringify(s))", {"version": 1, "items": mine})
+    tab.reload(wait_until="networkidle")
+    tab.set_input_files(".qa-data input[type=file]", str(exported))
+    buttons = tab.locator(".qa-data__message button")
+    buttons.first.wait_for()
+    assert buttons.all_inner_texts() == ["合并", "替换", "取消"]
+    assert study_state(tab)["items"] == mine  # nothing changes before the reader chooses
+    buttons.nth(2).tap()
+    assert "未做任何更改" in tab.locator(".qa-data__message").inner_text()
+    assert study_state(tab)["items"] == mine
+    tab.set_input_files(".qa-data input[type=file]", str(exported))
+    buttons.first.wait_for()
+    buttons.first.tap()
+    tab.wait_for_timeout(300)
+    merged = study_state(tab)["items"]
+    assert merged[ids[0]] == {"reps": 1, "interval": 1, "ease": 2.5, "due": 150, "mark": "review"}  # mark kept
+    assert merged[ids[1]] == theirs[ids[1]]  # the later review wins
+    assert merged[ids[2]] == mine[ids[2]]
+    assert merged[ids[3]] == theirs[ids[3]]
+    tab.wait_for_load_state("networkidle")
+    tab.wait_for_timeout(900)  # the page reloads after an import
+    tab.set_input_files(".qa-data input[type=file]", str(exported))
+    buttons.nth(1).wait_for()
+    buttons.nth(1).tap()
+    tab.wait_for_timeout(300)
+    assert study_state(tab)["items"] == theirs

@@ -270,14 +270,27 @@
     input.addEventListener("change", function () {
       var reader = new FileReader();
       reader.onload = function () {
-        var result = checkImport(String(reader.result), known);
-        message.textContent = result.error || text.study_imported.replace("{count}", Object.keys(result.items).length) +
-          (result.skipped ? " " + text.import_skipped.replace("{count}", result.skipped) : "");
-        if (!result.error) {
-          save({ version: VERSION, items: result.items, last: result.last || undefined });
+        var result = checkImport(String(reader.result), known), current = load();
+        input.value = "";
+        message.textContent = result.error || "";
+        if (result.error) return;
+        function apply(state) {
+          message.textContent = text.study_imported.replace("{count}", Object.keys(result.items).length) +
+            (result.skipped ? " " + text.import_skipped.replace("{count}", result.skipped) : "");
+          save(state);
           setTimeout(function () { location.reload(); }, 800);
         }
-        input.value = "";
+        var replaced = { version: VERSION, items: result.items, last: result.last || undefined };
+        var mine = Object.keys(current.items).length;
+        if (!mine) return apply(replaced);
+        // Progress here already: ask before overwriting it, and offer to merge the two.
+        message.textContent = text.import_existing.replace("{count}", mine);
+        [["import_merge", function () { apply(merge(current, result)); }], ["import_replace", function () { apply(replaced); }],
+         ["import_cancel", function () { message.textContent = text.import_cancelled; }]].forEach(function (choice) {
+          var button = message.appendChild(element("button", "md-button", text[choice[0]]));
+          button.addEventListener("click", choice[1]);
+        });
+        message.querySelector("button").focus();
       };
       if (input.files[0]) reader.readAsText(input.files[0]);
     });
@@ -290,6 +303,21 @@
     });
     [exportButton, importButton, clearButton, input, message].forEach(function (node) { box.appendChild(node); });
     return box;
+  }
+
+  // Two records of progress as one: per question the later review wins, and a mark set on
+  // either side is kept (the later review's, where both have one).
+  function merge(mine, theirs) {
+    var items = {};
+    function reviewed(item) { return item && item.due !== undefined ? item.due - (item.interval || 0) : -1; }
+    Object.keys(mine.items).concat(Object.keys(theirs.items)).forEach(function (id) {
+      var a = mine.items[id], b = theirs.items[id];
+      var first = !b || (a && reviewed(a) >= reviewed(b)) ? a : b, other = first === a ? b : a;
+      var item = JSON.parse(JSON.stringify(first));
+      if (!item.mark && other && other.mark) item.mark = other.mark;
+      items[id] = item;
+    });
+    return { version: VERSION, items: items, last: mine.last || theirs.last };
   }
 
   function whole(value, least) {
@@ -500,7 +528,7 @@
     });
   }
 
-  window.qaStudy = { schedule: schedule, today: today, checkImport: checkImport, KEY: KEY };
+  window.qaStudy = { schedule: schedule, today: today, checkImport: checkImport, merge: merge, KEY: KEY };
   markControls();
   var review = document.querySelector(".qa-review-app"), practice = document.querySelector(".qa-practice-app");
   if (review) reviewPage(review);
