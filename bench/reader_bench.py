@@ -1,4 +1,4 @@
-"""Reader-side benchmark: the share and study scripts' size, the short link pages' size, the practice
+"""Reader-side benchmark: the share, study and reading-aid scripts' size (and the 404 page's), the short link pages' size, the practice
 page's readiness with 100 questions due, and Lighthouse (mobile) on the reading pages.
 
 Usage:  python bench/reader_bench.py [--runs 3] [--site DIR] [--skip-lighthouse]
@@ -22,7 +22,7 @@ sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "bench")]
 from conftest import CHROMIUM_ARGS, find_chromium  # noqa: E402
 from run import NOT_QUESTION_PAGES, print_lighthouse, serve, timed_build  # noqa: E402
 
-SCRIPTS = ("javascripts/share.js", "javascripts/study.js")
+SCRIPTS = ("javascripts/share.js", "javascripts/study.js", "javascripts/reader.js")
 DUE = 100
 
 
@@ -34,6 +34,14 @@ def sizes(site: Path) -> None:
             print(f"{name}: {len(data)} bytes, {len(gzip.compress(data, 9))} bytes gzip")
         else:
             print(f"{name}: not in this site")
+    not_found = site / "404.html"
+    if not_found.exists():  # the 404 page's own script (suggestions), inline in the page
+        from bs4 import BeautifulSoup
+
+        scripts = [tag.string or "" for tag in BeautifulSoup(not_found.read_text("utf-8"), "html.parser")
+                   .select("article script")]
+        data = "".join(scripts).encode()
+        print(f"404 page script: {len(data)} bytes, {len(gzip.compress(data, 9))} bytes gzip")
     for prefix in ("", "en/", "zh-TW/"):
         pages = sorted((site / prefix / "q").glob("*/index.html")) if (site / prefix / "q").is_dir() else []
         if pages:

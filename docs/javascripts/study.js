@@ -397,7 +397,7 @@
       card.hidden = true;
       app.appendChild(keys(element("p"), text.practice_keys));
       app.appendChild(form);
-      app.appendChild(element("p", "qa-card__left", text.practice_order));
+      app.appendChild(element("p", "qa-practice__note", text.practice_order));
       app.appendChild(card);
       var queue = [], current = null, revealed = false, round = [0, 0, 0, 0], graded = [];
 
