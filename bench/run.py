@@ -34,7 +34,7 @@ from conftest import CHROMIUM_ARGS, COPY_IGNORE, find_chromium  # noqa: E402
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt")
 NOT_QUESTION_PAGES = {"glossary", "content-report"}
-EDITION_TIMES = re.compile(r"build time per edition: (.*)")
+EDITION_TIME = re.compile(r"edition (\S+): .*built in ([\d.]+) s")
 
 
 class GzipHandler(http.server.SimpleHTTPRequestHandler):
@@ -95,8 +95,7 @@ def measure_builds(runs: int) -> dict:
             plains.append(timed_build(plain, folder / f"plain-site-{run}")[0])
             seconds, log = timed_build(ROOT, folder / f"site-{run}")
             ours.append(seconds)
-            for item in EDITION_TIMES.search(log).group(1).split(", "):
-                code, value, _ = item.split(" ")
+            for code, value in EDITION_TIME.findall(log):
                 editions.setdefault(code, []).append(float(value))
         return {"full": statistics.median(ours), "plain": statistics.median(plains),
                 "editions": {code: statistics.median(values) for code, values in editions.items()}}

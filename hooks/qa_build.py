@@ -108,6 +108,7 @@ class Build:
             raise BuildError("jieba is not installed: the search index would not segment Chinese text. "
                              "Run: pip install -r requirements.txt") from None
         if self.segmenter is None:
+            jieba.setLogLevel(logging.WARNING)  # not a line per dictionary load in the build log
             self.segmenter = qa_cache.SegmenterCache(jieba)
         self.segmenter.install()
         variant = qa_i18n.TRADITIONAL if code == qa_i18n.TRADITIONAL else qa_i18n.DEFAULT
@@ -170,18 +171,20 @@ class Build:
         qa_output.write_anchor_pages(site, self.corpus)
         qa_output.write_study_catalogs(site, self.corpus)
         short = qa_output.write_short_pages(site, self.corpus, site_url, self.site_name)
-        log.info("short link pages: %d", short)
         qa_output.drop_from_sitemap(site, "/topics/content-report/")
         qa_output.drop_from_sitemap(site, f"/topics/{qa_render.REMOVED_PREFIX}")
         if split_index:
             qa_i18n.split_search_index(site / qa_output.SEARCH_INDEX, {
                 code: site / code / qa_output.SEARCH_INDEX for code in qa_i18n.EDITIONS if code != qa_i18n.DEFAULT})
-        self.finish_search(site)
-        times = {code: end - start for code, (start, end) in self.timing.items() if end}
-        log.info("build time per edition: %s", ", ".join(f"{code} {seconds:.2f} s" for code, seconds in times.items()))
+        entries = self.finish_search(site)
+        for code, (start, end) in self.timing.items():  # one line per edition
+            if end:
+                log.info("edition %s: %d questions, %d search entries, %d short links, built in %.2f s",
+                         code, len(self.corpus.questions), entries.get(code, 0), short // len(qa_i18n.EDITIONS),
+                         end - start)
         self.timing = {}
 
-    def finish_search(self, site: Path) -> None:
+    def finish_search(self, site: Path) -> dict[str, int]:
         """Each edition's index holds its questions, their names and the variant table; the theme's
         search scripts get their fixes (a theme whose code changed fails the build here)."""
         paths = qa_output.search_index_paths(site)
@@ -195,8 +198,8 @@ class Build:
                                                   self.segmenter.cut, self.variants[code])
             path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
             counts[code] = len(index["docs"])
-        log.info("search index entries per edition: %s", counts)
         try:
             qa_search_worker.patch_site(site)
         except qa_search_worker.PatchError as error:
             raise BuildError(str(error)) from None
+        return counts
