@@ -133,10 +133,9 @@ def make_reproducible(data: bytes, epoch: int) -> bytes:
     stamp = time.strftime("%Y%m%d%H%M%S", time.gmtime(epoch)).encode()
 
     def date(match: re.Match) -> bytes:
-        zone = match.group(3)
-        fixed = b"Z" + b"00'00'"[: max(0, len(zone) - 1)] if zone else b""
-        return b"/" + match.group(1) + match.group(0)[len(match.group(1)) + 1:match.group(0).index(b"(D:")] + \
-            b"(D:" + stamp + fixed.ljust(len(zone), b" ") + b")"
+        zone = match.group(3)  # the printing machine's zone, "+HH'mm'": the date is given in UTC
+        utc = b"+00'00'"[:len(zone)].ljust(len(zone), b" ")
+        return match.group(0)[:match.group(0).index(b"(D:")] + b"(D:" + stamp + utc + b")"
 
     data = PDF_DATE.sub(date, data)
     digest = hashlib.sha256(PDF_ID.sub(b"", data)).hexdigest().upper().encode()
