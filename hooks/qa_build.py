@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import qa_cache
+import qa_downloads
+import qa_downloads_pdf
 import qa_i18n
 import qa_output
 import qa_render
@@ -183,6 +185,23 @@ class Build:
                          code, len(self.corpus.questions), entries.get(code, 0), short // len(qa_i18n.EDITIONS),
                          end - start)
         self.timing = {}
+
+    def make_downloads(self, site: Path, config, languages) -> None:
+        """Each edition's PDF, EPUB and Anki deck when QA_DOWNLOADS is set, and its downloads page's list."""
+        start = time.perf_counter()
+        try:
+            kinds = qa_downloads.wanted_kinds()
+            texts = qa_downloads.edition_texts(self.corpus, languages, self.site_name or config.site_name,
+                                               config.site_description or "")
+            made = qa_downloads.make_downloads(site, self.corpus, config.site_url or "/",
+                                               Path(config.config_file_path).parent, texts, kinds)
+        except (qa_downloads.DownloadError, qa_downloads_pdf.PdfError) as error:
+            raise BuildError(f"downloads cannot be made: {error}") from None
+        for item in made:
+            log.info("download %s: %d KB in %.1f s", item.path.relative_to(site), item.path.stat().st_size // 1024,
+                     item.seconds)
+        if made:
+            log.info("downloads made in %.1f s", time.perf_counter() - start)
 
     def finish_search(self, site: Path) -> dict[str, int]:
         """Each edition's index holds its questions, their names and the variant table; the theme's

@@ -23,7 +23,7 @@ import qa_downloads_epub
 import qa_downloads_pdf
 import qa_i18n
 import qa_render
-from qa_sanitize import markdown_text
+from qa_sanitize import escape_text, markdown_text
 from qa_model import Question
 from qa_pipeline import Corpus
 
@@ -41,8 +41,19 @@ class DownloadError(Exception):
     """A question whose answer cannot go into a file; the message names its source file and line."""
 
 
-def enabled(environ=os.environ) -> bool:
-    return environ.get(SWITCH, "").strip().lower() in ("1", "true", "yes")
+def wanted_kinds(environ=os.environ) -> tuple[str, ...]:
+    """Which files to make: QA_DOWNLOADS=1 makes all; a list such as `apkg,epub` makes those only
+    (a quicker loop while working on one of them); unset or 0 makes none."""
+    value = environ.get(SWITCH, "").strip().lower()
+    if value in ("", "0", "false", "no"):
+        return ()
+    if value in ("1", "true", "yes", "all"):
+        return KINDS
+    kinds = tuple(kind for kind in KINDS if kind in {part.strip() for part in value.split(",")})
+    unknown = {part.strip() for part in value.split(",")} - set(KINDS)
+    if unknown or not kinds:
+        raise DownloadError(f"{SWITCH}={value!r}: expected 1, or some of {', '.join(KINDS)} separated by commas")
+    return kinds
 
 
 def content_epoch(project: Path, environ=os.environ) -> int:
@@ -277,6 +288,44 @@ def make_all(site: Path, books: list[Book], kinds=KINDS) -> list[Made]:
         seconds = (time.perf_counter() - start) / max(1, len(paths))
         made += [Made(code, "pdf", path, seconds) for code, path in paths.items()]
     return made
+
+
+def edition_texts(corpus: Corpus, languages, site_name: str, description: str) -> dict[str, tuple[str, str]]:
+    """Each edition's site name and description, as mkdocs-static-i18n's `languages` give them."""
+    given = {getattr(language, "locale", None): language for language in languages or []}
+    texts = {}
+    for code, edition in corpus.editions.items():
+        language = given.get(code)
+        name = getattr(language, "site_name", None) or edition.convert_page(site_name)
+        text = getattr(language, "site_description", None) or edition.convert_page(description)
+        texts[code] = (name, text)
+    return texts
+
+
+def make_downloads(site: Path, corpus: Corpus, site_url: str, project: Path, texts: dict[str, tuple[str, str]],
+                   kinds: tuple[str, ...]) -> list[Made]:
+    """Read every built edition as a book, make its files, and list them on its downloads page."""
+    epoch = content_epoch(project)
+    codes = [code for code in corpus.editions if (edition_folder(site, code) / "index.html").exists()]
+    made = []
+    if kinds:
+        books = [read_book(site, corpus, code, site_url, epoch, *texts[code]) for code in codes]
+        made = make_all(site, books, kinds)
+    files: dict[str, dict[str, Path]] = {}
+    for item in made:
+        files.setdefault(item.code, {})[item.kind] = item.path
+    fill_downloads_page(site, corpus, files, epoch)
+    return made
+
+
+def navigation_entry(edition: qa_i18n.Edition) -> dict:
+    """The downloads page in the navigation."""
+    return {escape_text(edition.interface("downloads_title")): f"topics/{DOWNLOADS_PAGE}.md"}
+
+
+def home_link(edition: qa_i18n.Edition) -> str:
+    """A line of the home page leading to the downloads page."""
+    return edition.convert_page(f"[{markdown_text(edition.string('downloads_home'))}](topics/{DOWNLOADS_PAGE}.md)")
 
 
 # --- the downloads page -------------------------------------------------------------------------------

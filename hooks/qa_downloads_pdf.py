@@ -36,8 +36,10 @@ html { font-size: 125%; } body { margin: 0; background: #fff; }
 .qa-cover { height: 240mm; display: flex; flex-direction: column; justify-content: center; text-align: center;
   break-after: page; }
 .qa-cover-title { font-size: 2.2em; font-weight: 700; margin: 0 0 .6em; color: #283593; }
-.qa-toc { break-after: page; } .qa-toc ol { list-style: none; padding-left: 1.2em; margin: 0; }
-.qa-toc > ol { padding-left: 0; } .qa-toc li { margin: .1em 0; } .qa-toc a { color: inherit; }
+.qa-toc { break-after: page; }
+.md-typeset .qa-toc ol { list-style: none; padding-left: 1.2em; margin: 0; }
+.md-typeset .qa-toc > ol { padding-left: 0; } .md-typeset .qa-toc li { margin: .1em 0; list-style: none; }
+.md-typeset .qa-toc a { color: inherit; }
 .qa-toc-section { font-weight: 700; margin-top: .5em; }
 .qa-section > h1 { break-before: page; }
 .md-typeset h2, .md-typeset h3 { break-after: avoid; }
@@ -79,13 +81,17 @@ def stylesheets(site: Path, code: str) -> list[str]:
     return links
 
 
-def answer_for_print(markup: str) -> str:
+def answer_for_print(markup: str, targets: dict[str, str]) -> str:
     """Headings inside an answer become bold lines: every heading of the PDF is a bookmark, and the
-    bookmarks are the sections, pages and questions."""
+    bookmarks are the sections, pages and questions. Links to questions use their short ids: Chromium
+    names each link target after its id, and a PDF name is at most 127 bytes."""
     fragment = BeautifulSoup(markup, "html.parser")
     for heading in fragment.find_all(["h1", "h2", "h3", "h4", "h5", "h6"]):
         heading.name = "p"
         heading["class"] = "qa-subheading"
+    for link in fragment.find_all("a", href=True):
+        if link["href"].startswith("#") and link["href"][1:] in targets:
+            link["href"] = "#" + targets[link["href"][1:]]
     return str(fragment)
 
 
@@ -93,6 +99,7 @@ def print_document(site: Path, book: Book) -> str:
     """The whole edition as one HTML page in the site's styles: cover, contents, then every question."""
     lang = LANGUAGES.get(book.code, book.code)
     esc = html.escape
+    targets = {item.anchor: f"q-{item.short_id}" for item in book.items}
     date = time.strftime("%Y-%m-%d", time.gmtime(book.epoch))
     head = [f'<!doctype html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">',
             f'<base href="{site.resolve().as_uri()}/">', f"<title>{esc(book.title)}</title>"]
@@ -105,7 +112,7 @@ def print_document(site: Path, book: Book) -> str:
     for section in book.sections:
         body.append(f'<li><div class="qa-toc-section">{esc(section.title)}</div><ol>')
         for chapter in section.chapters:
-            entries = "".join(f'<li><a href="#{esc(item.anchor)}">{esc(item.title)}</a></li>' for item in chapter.items)
+            entries = "".join(f'<li><a href="#{targets[item.anchor]}">{esc(item.title)}</a></li>' for item in chapter.items)
             body.append(f"<li>{esc(chapter.title)}<ol>{entries}</ol></li>" if len(section.chapters) > 1 else entries)
         body.append("</ol></li>")
     body.append("</ol></nav>")
@@ -117,10 +124,10 @@ def print_document(site: Path, book: Book) -> str:
             if several:
                 body.append(f"<h2>{esc(chapter.title)}</h2>")
             if chapter.intro:
-                body.append(answer_for_print(chapter.intro))
+                body.append(answer_for_print(chapter.intro, targets))
             for item in chapter.items:
-                body.append(f'<h{level} id="{esc(item.anchor)}">{esc(item.title)}</h{level}>')
-                body.append(answer_for_print(item.answer))
+                body.append(f'<h{level} id="{targets[item.anchor]}">{esc(item.title)}</h{level}>')
+                body.append(answer_for_print(item.answer, targets))
                 body.append(f'<p class="qa-on-site"><a href="{esc(item.url)}">{esc(book.string("downloads_on_site"))}'
                             "</a></p>")
         body.append("</section>")

@@ -9,6 +9,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
+import qa_downloads
 import qa_i18n
 import qa_output
 import qa_render
@@ -58,7 +59,7 @@ def on_config(config):
         build.start_edition(edition_code(config), config.site_name)
     corpus_for(Path(config.docs_dir), Path(config.config_file_path).parent / FIGURES_DIR)
     edition = current_edition(config)
-    config.nav = qa_render.navigation(build.corpus, edition)
+    config.nav = qa_render.navigation(build.corpus, edition) + [qa_downloads.navigation_entry(edition)]
     qa_output.apply_interface_text(config, edition)
     return config
 
@@ -90,7 +91,8 @@ def on_page_markdown(markdown, page, config, files):
     """Fill the home page's section list, and let the page reuse an earlier build's rendering."""
     build.cache_rendering(page, config, files, edition_code(config))
     if qa_output.SECTIONS_MARKER in markdown:
-        sections = qa_render.render_sections(build.corpus, current_edition(config))
+        edition = current_edition(config)
+        sections = qa_render.render_sections(build.corpus, edition) + "\n\n" + qa_downloads.home_link(edition)
         return markdown.replace(qa_output.SECTIONS_MARKER, sections)
     return markdown
 
@@ -149,6 +151,8 @@ def on_post_build(config):
         return  # an inner build of one edition; the outer build finishes the job
     with reported():
         build.finish_site(Path(config.site_dir), config.site_url or "/", split_index=plugin is not None)
+        # The PDF, EPUB and Anki deck of each edition, when QA_DOWNLOADS asks for them.
+        build.make_downloads(Path(config.site_dir), config, getattr(getattr(plugin, "config", None), "languages", None))
 
 
 def on_serve(server, config, builder):

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import qa_downloads
 import qa_i18n
 import qa_inputs
 import qa_record
@@ -42,6 +43,8 @@ def generated_pages(corpus: Corpus, home_page: str) -> dict[str, str]:
         for sid, entry in corpus.removed.items():
             wanted[edition.file_name(f"{GENERATED_DIR}/{qa_render.removed_page_id(sid)}.md")] = \
                 qa_render.render_removed(entry, corpus, edition)
+        wanted[edition.file_name(f"{GENERATED_DIR}/{qa_downloads.DOWNLOADS_PAGE}.md")] = \
+            qa_downloads.render_downloads_page(edition)
     traditional = corpus.editions[qa_i18n.TRADITIONAL]
     wanted[traditional.file_name("index.md")] = traditional.convert_page(home_page)
     return wanted
