@@ -23,7 +23,7 @@ COPY_IGNORE = shutil.ignore_patterns(".git", ".venv", "site", "__pycache__", ".p
 
 
 # Fixtures that build the real site with MkDocs: a test that uses one is a "build" test.
-BUILD_FIXTURES = {"site_build", "served_site", "hostile", "served_hostile", "anchor_takeover",
+BUILD_FIXTURES = {"site_build", "downloads_build", "served_site", "hostile", "served_hostile", "anchor_takeover",
                   "changed_source_build", "pages_server", "built"}
 
 
@@ -49,10 +49,10 @@ class Build:
     site: Path
 
 
-def run_build(root: Path, site: Path, strict: bool = True) -> Build:
+def run_build(root: Path, site: Path, strict: bool = True, **environ: str) -> Build:
     """Build the project at `root` with the real MkDocs CLI into `site` (verbose: the content report's
-    lines are in its output at DEBUG)."""
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
+    lines are in its output at DEBUG), with `environ` added."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1", **environ)
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", *(["--strict"] if strict else []), "--verbose", "--site-dir", str(site)],
         cwd=root, env=env, capture_output=True, text=True, timeout=600)
@@ -77,6 +77,14 @@ def copy_project(target: Path) -> Path:
 def site_build(tmp_path_factory) -> Build:
     """The real site, built once per test session."""
     build = run_build(ROOT, tmp_path_factory.mktemp("site"))
+    assert build.returncode == 0, build.output
+    return build
+
+
+@pytest.fixture(scope="session")
+def downloads_build(tmp_path_factory, chromium_path) -> Build:
+    """The real site with every edition's PDF, EPUB and Anki deck, built once per test session."""
+    build = run_build(ROOT, tmp_path_factory.mktemp("downloads"), QA_DOWNLOADS="1", CHROMIUM=chromium_path)
     assert build.returncode == 0, build.output
     return build
 

@@ -140,8 +140,9 @@ def test_every_page_of_every_edition_works_under_the_repository_path(pages_serve
               for edition in ("", "en/", "zh-TW/")}
     print(f"\npages crawled per edition: {counts}; resources checked: {len(seen)}; anchors: {len(anchors)}")
     assert not broken
-    # topic pages, home, glossary, study pages (the content report is for maintainers: linked from no page)
-    expected = len(corpus.pages) + 2 + len(STUDY_PAGES)
+    # topic pages, home, glossary, study pages, downloads (the content report is for maintainers: linked
+    # from no page)
+    expected = len(corpus.pages) + 3 + len(STUDY_PAGES)
     assert set(counts.values()) == {expected}
 
 
@@ -155,9 +156,12 @@ def test_custom_404_pages_work_under_the_repository_path(browser, pages_server, 
     tab.close()
 
 
-def test_two_builds_are_byte_identical(site_build, tmp_path):
-    again = run_build(ROOT, tmp_path / "site")
+def test_two_builds_are_byte_identical(downloads_build, tmp_path, chromium_path):
+    """Every file, the PDF, EPUB and Anki deck of each edition included."""
+    again = run_build(ROOT, tmp_path / "site", QA_DOWNLOADS="1", CHROMIUM=chromium_path)
     assert again.returncode == 0
+    site_build = downloads_build
+    assert len(list(site_build.site.rglob("downloads/ai-video-qa-*"))) == 9
     first = {p.relative_to(site_build.site): p.read_bytes() for p in site_build.site.rglob("*") if p.is_file()}
     second = {p.relative_to(again.site): p.read_bytes() for p in again.site.rglob("*") if p.is_file()}
     assert first.keys() == second.keys()
