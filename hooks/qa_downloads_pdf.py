@@ -52,6 +52,8 @@ html { font-size: 125%; } body { margin: 0; background: #fff; }
 FOOTER = ('<div style="font-size:8px;width:100%;text-align:center;color:#666;font-family:sans-serif">'
           '<span class="pageNumber"></span> / <span class="totalPages"></span></div>')
 PDF_DATE = re.compile(rb"/(CreationDate|ModDate) ?\(D:(\d{14})([^)]*)\)")
+# Tagged PDF: Chromium names table cells after its internal node numbers, which differ between runs.
+NODE_NAME = re.compile(rb"\(node(\d{8})\)")
 PDF_ID = re.compile(rb"/ID ?\[ ?<([0-9A-Fa-f]+)> ?<([0-9A-Fa-f]+)> ?\]")
 
 
@@ -136,7 +138,8 @@ def print_document(site: Path, book: Book) -> str:
 
 
 def make_reproducible(data: bytes, epoch: int) -> bytes:
-    """The printing time becomes the content's date, the random document id a hash of the rest."""
+    """The printing time becomes the content's date, the random document id a hash of the rest, the
+internal node numbers their rank."""
     stamp = time.strftime("%Y%m%d%H%M%S", time.gmtime(epoch)).encode()
 
     def date(match: re.Match) -> bytes:
@@ -145,6 +148,9 @@ def make_reproducible(data: bytes, epoch: int) -> bytes:
         return match.group(0)[:match.group(0).index(b"(D:")] + b"(D:" + stamp + utc + b")"
 
     data = PDF_DATE.sub(date, data)
+    # Renumbered by rank, so the sorted name tree that holds them stays sorted.
+    ranks = {number: b"%08d" % rank for rank, number in enumerate(sorted(set(NODE_NAME.findall(data)), key=int))}
+    data = NODE_NAME.sub(lambda match: b"(node" + ranks[match.group(1)] + b")", data)
     digest = hashlib.sha256(PDF_ID.sub(b"", data)).hexdigest().upper().encode()
 
     def identifier(match: re.Match) -> bytes:
