@@ -18,6 +18,7 @@ import qa_cache
 import qa_downloads
 import qa_downloads_pdf
 import qa_i18n
+import qa_offline
 import qa_output
 import qa_render
 import qa_search
@@ -52,6 +53,7 @@ class Build:
     variants_key: tuple = ()
     not_found: dict[str, str] = field(default_factory=dict)
     timing: dict[str, list] = field(default_factory=dict)
+    command: str = "build"  # or "serve", from MkDocs' startup event
     saved_alternates: list | None = None  # the language menu while the 404 page is rendered
     site_name: str = ""  # the 简体 edition's; the other editions' builds change the config's
     site_key: str = ""
@@ -202,6 +204,15 @@ class Build:
                      item.seconds)
         if made:
             log.info("downloads made in %.1f s", time.perf_counter() - start)
+
+    def write_offline(self, site: Path, config, languages) -> None:
+        """The offline worker, each edition's manifest, offline notice and save list."""
+        texts = qa_downloads.edition_texts(self.corpus, languages, self.site_name or config.site_name,
+                                           config.site_description or "")
+        on = qa_offline.enabled(self.command)
+        sizes = qa_offline.write_offline(site, self.corpus, config.site_url or "/", texts, on)
+        log.info("offline reading %s; a saved edition: %s", "on" if on else "off (the worker removes itself)",
+                 ", ".join(f"{code} {size / 1024 / 1024:.1f} MB" for code, size in sizes.items()) or "-")
 
     def finish_search(self, site: Path) -> dict[str, int]:
         """Each edition's index holds its questions, their names and the variant table; the theme's

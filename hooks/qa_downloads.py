@@ -374,5 +374,6 @@ def render_downloads_page(edition: qa_i18n.Edition) -> str:
     title = edition.string("downloads_title")
     lines = [*qa_render.front_matter(title, "search:", "  exclude: true"), f"# {markdown_text(title)}", "",
              markdown_text(edition.string("downloads_intro")), "", LIST_MARKER, "",
-             markdown_text(edition.string("downloads_about")), ""]
+             markdown_text(edition.string("downloads_about")), "",
+             markdown_text(edition.string("offline_intro")), "", '<div id="qa-offline-save"></div>', ""]
     return edition.convert_page("\n".join(lines))

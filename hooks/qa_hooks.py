@@ -11,6 +11,7 @@ from mkdocs.structure.files import File, Files
 
 import qa_downloads
 import qa_i18n
+import qa_offline
 import qa_output
 import qa_render
 import qa_sanitize
@@ -53,6 +54,11 @@ def use_search_dictionary(code: str = qa_i18n.DEFAULT) -> None:
         build.use_search_dictionary(code)
 
 
+def on_startup(command, dirty):
+    """Note whether this is `mkdocs serve`, where the offline worker is off."""
+    build.command = command
+
+
 def on_config(config):
     """Build the corpus; set the edition's navigation and interface text."""
     with reported():
@@ -61,6 +67,7 @@ def on_config(config):
     edition = current_edition(config)
     config.nav = qa_render.navigation(build.corpus, edition) + [qa_downloads.navigation_entry(edition)]
     qa_output.apply_interface_text(config, edition)
+    config.extra["qa_offline"] = qa_offline.enabled(build.command)
     return config
 
 
@@ -152,7 +159,10 @@ def on_post_build(config):
     with reported():
         build.finish_site(Path(config.site_dir), config.site_url or "/", split_index=plugin is not None)
         # The PDF, EPUB and Anki deck of each edition, when QA_DOWNLOADS asks for them.
-        build.make_downloads(Path(config.site_dir), config, getattr(getattr(plugin, "config", None), "languages", None))
+        languages = getattr(getattr(plugin, "config", None), "languages", None)
+        build.make_downloads(Path(config.site_dir), config, languages)
+        # The offline worker, manifests and save lists last: the site's version covers every file.
+        build.write_offline(Path(config.site_dir), config, languages)
 
 
 def on_serve(server, config, builder):

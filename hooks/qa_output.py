@@ -70,7 +70,8 @@ def watched_paths(docs_dir: Path) -> list[Path]:
 
 
 # Interface strings the reader-side scripts (docs/javascripts/) show, by key prefix.
-READER_SCRIPT_STRINGS = ("share", "study_", "import_", "review_", "practice_", "grade_", "figure_", "term_")
+READER_SCRIPT_STRINGS = ("share", "study_", "import_", "review_", "practice_", "grade_", "figure_", "term_",
+                         "offline_")
 
 
 def apply_interface_text(config, edition: qa_i18n.Edition) -> None:
