@@ -22,7 +22,9 @@ sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "bench")]
 from conftest import CHROMIUM_ARGS, find_chromium  # noqa: E402
 from run import NOT_QUESTION_PAGES, print_lighthouse, serve, timed_build  # noqa: E402
 
-SCRIPTS = ("javascripts/share.js", "javascripts/study.js", "javascripts/reader.js")
+SCRIPTS = ("javascripts/share.js", "javascripts/study.js", "javascripts/reader.js", "javascripts/offline.js", "sw.js")
+OFFLINE_BUDGET = 3 * 1024  # the worker and the save control together, gzip
+SAVED_BUDGET = 5 * 1024 * 1024  # a whole saved edition
 DUE = 100
 
 
@@ -42,6 +44,16 @@ def sizes(site: Path) -> None:
                    .select("article script")]
         data = "".join(scripts).encode()
         print(f"404 page script: {len(data)} bytes, {len(gzip.compress(data, 9))} bytes gzip")
+    offline = [site / name for name in ("sw.js", "javascripts/offline.js")]
+    if all(path.exists() for path in offline):
+        size = sum(len(gzip.compress(path.read_bytes(), 9)) for path in offline)
+        print(f"offline worker + save control: {size} bytes gzip ({size / OFFLINE_BUDGET:.2f} of 3 KB)")
+    for prefix in ("", "zh-TW/", "en/"):
+        listed = site / prefix / "offline.json"
+        if listed.exists():
+            saved = json.loads(listed.read_text("utf-8"))
+            print(f"saved edition {prefix or 'zh/'}: {len(saved['files'])} files, {saved['bytes'] / 1024 / 1024:.2f} MB "
+                  f"({saved['bytes'] / SAVED_BUDGET:.2f} of 5 MB)")
     for prefix in ("", "en/", "zh-TW/"):
         pages = sorted((site / prefix / "q").glob("*/index.html")) if (site / prefix / "q").is_dir() else []
         if pages:
