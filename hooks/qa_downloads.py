@@ -211,10 +211,9 @@ def text_of(heading: Tag) -> str:
 def neutral_html(nodes: list, site: Path, page_file: Path, page_url: str, root: str,
                  figures: dict[str, Path], question: Question | None) -> str:
     """Answer HTML fit for any file: no lightbox wrappers, no glossary links (the glossary is not in
-    the files), no 'related questions' block; links and figures as Item describes."""
+    the files); links and figures as Item describes. The 'related questions' block stays: in the
+    PDF and EPUB its links lead to the questions inside the file."""
     fragment = BeautifulSoup("".join(str(node) for node in nodes), "html.parser")
-    for related in fragment.select("div.qa-related"):
-        related.decompose()
     for node in fragment.find_all(string=lambda s: isinstance(s, NavigableString) and s.__class__.__name__ == "Comment"):
         node.extract()
     for term in fragment.select("a.qa-term"):
@@ -329,7 +328,7 @@ def home_link(edition: qa_i18n.Edition) -> str:
 
 
 # --- the downloads page -------------------------------------------------------------------------------
-def size_text(size: int, english: bool) -> str:
+def size_text(size: int) -> str:
     if size >= 1024 * 1024:
         return f"{size / 1024 / 1024:.1f} MB"
     return f"{max(1, round(size / 1024))} KB"
@@ -348,7 +347,7 @@ def file_list(edition: qa_i18n.Edition, files: dict[str, Path], epoch: int) -> s
         rows.append(f'<tr><td><a href="../../{DOWNLOADS_DIR}/{html.escape(path.name)}" download>'
                     f'{html.escape(edition.interface("downloads_kind_" + kind))}</a></td>'
                     f"<td>{html.escape(path.name)}</td>"
-                    f"<td>{size_text(path.stat().st_size, edition.is_english)}</td>"
+                    f"<td>{size_text(path.stat().st_size)}</td>"
                     f'<td><time datetime="{date}">{date}</time></td></tr>')
     head = "".join(f"<th>{html.escape(edition.interface('downloads_' + key))}</th>"
                    for key in ("file", "name", "size", "date"))

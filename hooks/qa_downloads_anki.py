@@ -68,6 +68,8 @@ def tag(text: str) -> str:
 
 def note_fields(book: Book, item: Item, media: dict[str, str]) -> list[str]:
     answer = BeautifulSoup(item.answer, "html.parser")
+    for related in answer.select("div.qa-related"):  # a card is studied alone
+        related.decompose()
     for image in answer.find_all("img"):
         image["src"] = media[image["src"]]
     for link in answer.find_all("a", href=True):

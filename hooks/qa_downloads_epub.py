@@ -22,7 +22,6 @@ import qa_i18n
 if TYPE_CHECKING:  # the book is made by qa_downloads, which calls this module
     from qa_downloads import Book, Chapter
 
-LANGUAGES = {qa_i18n.DEFAULT: "zh-CN", qa_i18n.TRADITIONAL: "zh-TW", qa_i18n.ENGLISH: "en"}
 MEDIA_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
                ".webp": "image/webp"}
 XHTML_HEAD = ('<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
@@ -38,6 +37,7 @@ pre { white-space: pre-wrap; font-size: .85em; background: #f4f4f4; padding: .5e
 .admonition { border-left: 4px solid #999; padding: .2em .8em; margin: 1em 0; }
 .admonition-title { font-weight: bold; }
 .qa-on-site { font-size: .85em; }
+.qa-related { font-size: .9em; border-top: 1px solid #ccc; margin-top: 1em; }
 .cover { text-align: center; margin-top: 30%; } .cover h1 { font-size: 2em; }
 nav ol { list-style: none; padding-left: 1em; }
 """
@@ -167,7 +167,7 @@ CONTAINER = ('<?xml version="1.0" encoding="utf-8"?>\n'
 
 
 def write_epub(book: Book, target: Path) -> None:
-    lang = LANGUAGES.get(book.code, book.code)
+    lang = qa_i18n.LANGUAGE_TAGS.get(book.code, book.code)
     chapters = book.chapters
     places = {item.anchor: f"{chapter_file(index)}#{question_id(item.short_id)}"
               for index, chapter in enumerate(chapters) for item in chapter.items}

@@ -26,7 +26,6 @@ import qa_i18n
 if TYPE_CHECKING:  # the book is made by qa_downloads, which calls this module
     from qa_downloads import Book
 
-LANGUAGES = {qa_i18n.DEFAULT: "zh-CN", qa_i18n.TRADITIONAL: "zh-TW", qa_i18n.ENGLISH: "en"}
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--allow-file-access-from-files"]
 PRINT_STYLE = """
@@ -46,6 +45,9 @@ html { font-size: 125%; } body { margin: 0; background: #fff; }
 .md-typeset figure, .md-typeset img, .md-typeset tr, .md-typeset pre { break-inside: avoid; }
 .md-typeset img { max-width: 100%; height: auto; }
 .qa-on-site { font-size: .85em; }
+/* The site's print style leaves related questions out of a printed page; in the book they are
+   links to other questions of the same file. */
+.md-typeset .qa-related { display: block !important; font-size: .9em; }
 .qa-subheading { font-weight: 700; margin: 1em 0 .4em; }
 .md-typeset pre > code { white-space: pre-wrap; word-break: break-all; }
 """
@@ -99,7 +101,7 @@ def answer_for_print(markup: str, targets: dict[str, str]) -> str:
 
 def print_document(site: Path, book: Book) -> str:
     """The whole edition as one HTML page in the site's styles: cover, contents, then every question."""
-    lang = LANGUAGES.get(book.code, book.code)
+    lang = qa_i18n.LANGUAGE_TAGS.get(book.code, book.code)
     esc = html.escape
     targets = {item.anchor: f"q-{item.short_id}" for item in book.items}
     date = time.strftime("%Y-%m-%d", time.gmtime(book.epoch))

@@ -20,6 +20,7 @@ DEFAULT = "zh"
 TRADITIONAL = "zh-TW"
 ENGLISH = "en"
 EDITIONS = (DEFAULT, TRADITIONAL, ENGLISH)
+LANGUAGE_TAGS = {DEFAULT: "zh-CN", TRADITIONAL: "zh-TW", ENGLISH: "en"}  # BCP 47, for files and manifests
 SITE_FILE = "site.yml"
 
 STRINGS_NAME = "strings.yml"

@@ -32,7 +32,6 @@ THEME_COLOR = "#3f51b5"  # Material's indigo, the site's primary colour
 # Not saved: the downloads (large, and they are downloads), short link pages (they redirect), the
 # maintainers' report, and what crawlers read.
 LEFT_OUT = ("downloads/", "q/", "topics/content-report/", "sitemap.xml", "sitemap.xml.gz", "404.html", "robots.txt")
-LANGUAGES = {qa_i18n.DEFAULT: "zh-CN", qa_i18n.TRADITIONAL: "zh-TW", qa_i18n.ENGLISH: "en"}
 
 
 def enabled(command: str, environ=os.environ) -> bool:
@@ -96,7 +95,7 @@ def manifest(edition: qa_i18n.Edition, name: str, description: str) -> str:
     icons += [{"src": f"{up}{ICONS_DIR}/icon-{size}.png", "sizes": f"{size}x{size}", "type": "image/png",
                "purpose": "any maskable"} for size in (192, 512)]
     short = edition.interface("offline_short_name")
-    data = {"name": name, "short_name": short, "description": description, "lang": LANGUAGES[edition.code],
+    data = {"name": name, "short_name": short, "description": description, "lang": qa_i18n.LANGUAGE_TAGS[edition.code],
             "dir": "ltr", "start_url": "./", "scope": "./", "display": "standalone",
             "background_color": "#ffffff", "theme_color": THEME_COLOR, "icons": icons}
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
@@ -142,7 +141,7 @@ def site_version(site: Path) -> str:
 def notice_page(edition: qa_i18n.Edition, base_path: str, titles: dict[str, str]) -> str:
     """The page a reader gets offline for a page that is not saved: in the edition's language, with
     the saved pages of the edition listed by the script (which asks the caches)."""
-    lang = LANGUAGES[edition.code]
+    lang = qa_i18n.LANGUAGE_TAGS[edition.code]
     root = base_path + edition_prefix(edition.code)
     esc = html.escape
     return (f'<!doctype html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
