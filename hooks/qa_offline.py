@@ -198,7 +198,8 @@ def shell_files(site: Path) -> list[str]:
 
 def write_offline(site: Path, corpus: Corpus, site_url: str, texts: dict[str, tuple[str, str]], on: bool) -> dict:
     """Every edition's manifest, notice and save list, the icons and the worker; returns the saved
-    size per edition in bytes."""
+    size per edition in bytes. The lists hold paths from the site root, where the worker is: the
+    worker and the save control resolve them against its address, wherever the site is served."""
     base_path = urlsplit(site_url).path.rstrip("/") + "/"
     sizes = {}
     if on:
@@ -221,9 +222,9 @@ def write_offline(site: Path, corpus: Corpus, site_url: str, texts: dict[str, tu
             files = saved_files(site, code)
             sizes[code] = sum(size for _, size in files)
             data = {"version": version, "edition": code, "bytes": sizes[code],
-                    "files": [base_path + quote(path) for path, _ in files]}
+                    "files": [quote(path) for path, _ in files]}
             (folder / LIST).write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    (site / WORKER).write_text(worker(version, [base_path + quote(p) for p in shell_files(site)] if on else [], on),
+    (site / WORKER).write_text(worker(version, [quote(p) for p in shell_files(site)] if on else [], on),
                                encoding="utf-8")
     return sizes
 

@@ -4,6 +4,11 @@
 // hooks/qa_offline.py, which fills in the version, the editions' folders and the shell.
 var VERSION = "__VERSION__", ON = __ON__, EDITIONS = __EDITIONS__, SHELL = __SHELL__;
 var RUN = "qa-run-" + VERSION, SCOPE = self.registration.scope;
+
+// The lists hold paths from the site root, which is where this worker is.
+function here(paths) {
+  return paths.map(function (path) { return new URL(path, SCOPE).href; });
+}
 var KEPT_OUT = /^(?:(?:en|zh-TW)\/)?(?:downloads|q)\//;
 
 function edition(path) {
@@ -12,7 +17,7 @@ function edition(path) {
 
 self.addEventListener("install", function (event) {
   if (!ON) return self.skipWaiting();
-  event.waitUntil(caches.open(RUN).then(function (cache) { return cache.addAll(SHELL); }));
+  event.waitUntil(caches.open(RUN).then(function (cache) { return cache.addAll(here(SHELL)); }));
 });
 
 // A saved edition of an older version is saved again for this one (if the network allows; else
@@ -23,7 +28,7 @@ function resave(name) {
     return response.json();
   }).then(function (list) {
     return caches.open("qa-save-" + prefix + "-" + list.version).then(function (cache) {
-      return cache.addAll(list.files).then(function () {
+      return cache.addAll(here(list.files)).then(function () {
         return cache.put(SCOPE + path + "offline.json", new Response(JSON.stringify(list)));
       });
     });

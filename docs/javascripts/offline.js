@@ -17,6 +17,7 @@
     return;
   }
   var root = new URL(".", manifest.href).href, code = manifest.dataset.edition;
+  var site = new URL(".", new URL(manifest.dataset.worker, location)).href;  // the lists' paths start here
 
   function say(key, values) {
     return (text[key] || key).replace(/\{(\w+)\}/g, function (_, name) { return values[name]; });
@@ -82,7 +83,7 @@
       }).then(function () { show(false); });
     }
     function save() {
-      var done = 0, files = list.files.slice();
+      var done = 0, files = list.files.map(function (file) { return site + file; });
       button.disabled = true;
       caches.open(name).then(function (cache) {
         function next() {
