@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urljoin, urlsplit
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup, Comment, Tag
 
 import qa_downloads_anki
 import qa_downloads_epub
@@ -214,7 +214,7 @@ def neutral_html(nodes: list, site: Path, page_file: Path, page_url: str, root: 
     the files); links and figures as Item describes. The 'related questions' block stays: in the
     PDF and EPUB its links lead to the questions inside the file."""
     fragment = BeautifulSoup("".join(str(node) for node in nodes), "html.parser")
-    for node in fragment.find_all(string=lambda s: isinstance(s, NavigableString) and s.__class__.__name__ == "Comment"):
+    for node in fragment.find_all(string=lambda text: isinstance(text, Comment)):
         node.extract()
     for term in fragment.select("a.qa-term"):
         term.unwrap()
