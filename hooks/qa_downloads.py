@@ -193,7 +193,8 @@ def read_chapter(site: Path, path: Path, page, corpus: Corpus, code: str, root: 
                 break
             answer.append(node)
         body = neutral_html(answer, site, path, page_url, root, figures, question)
-        if not BeautifulSoup(body, "html.parser").get_text().strip():
+        shown = BeautifulSoup(body, "html.parser")
+        if not shown.get_text().strip() and not shown.find(["img", "math"]):
             raise DownloadError(f"{question.location}: the answer to '{question.title}' is empty on the built page")
         chapter.items.append(Item(question, question.anchor, corpus.short_ids[question.anchor], text_of(h2), body,
                                   f"{page_url}#{question.anchor}"))
