@@ -153,11 +153,15 @@ def notice_page(edition: qa_i18n.Edition, base_path: str, titles: dict[str, str]
             f"<h1>{esc(edition.interface('offline_notice_title'))}</h1>\n"
             f"<p>{esc(edition.interface('offline_notice_text'))}</p>\n"
             f'<p><a href="{esc(root)}">{esc(edition.interface("home"))}</a></p>\n'
-            f"<h2>{esc(edition.interface('offline_notice_saved'))}</h2>\n<ul id=\"saved\"></ul>\n"
-            f"<script>var titles={json.dumps(titles, ensure_ascii=False)},root={json.dumps(root)};\n"
+            f"<h2>{esc(edition.interface('offline_notice_saved'))}</h2>\n"
+            # The titles are data in the page, not in the script: the script is the same on every build.
+            f'<ul id="saved" data-root="{esc(root)}"></ul>\n<div id="titles" hidden>'
+            + "".join(f'<span data-path="{esc(path)}">{esc(title)}</span>' for path, title in titles.items())
+            + "</div>\n<script>var list=document.getElementById('saved'),root=list.dataset.root,titles={};"
+            "document.querySelectorAll('#titles span').forEach(function(s){titles[s.dataset.path]=s.textContent});"
             "caches.keys().then(function(names){return Promise.all(names.filter(function(n){return n.indexOf('qa-')==0})"
             ".map(function(n){return caches.open(n).then(function(c){return c.keys()})}))}).then(function(lists){"
-            "var seen={},list=document.getElementById('saved');lists.forEach(function(keys){keys.forEach(function(r){"
+            "var seen={};lists.forEach(function(keys){keys.forEach(function(r){"
             "var p=new URL(r.url).pathname;if(p.indexOf(root)!=0)return;var k=p.slice(root.length);"
             "if(!(k in titles)||seen[k])return;seen[k]=1;var a=document.createElement('a');a.href=p;"
             "a.textContent=titles[k];var li=document.createElement('li');li.appendChild(a);list.appendChild(li)})})})"

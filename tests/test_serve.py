@@ -63,7 +63,8 @@ def edit_and_compare(server: Server, project: Path, tmp_path: Path, source: str,
     server.wait_for("Reloading browsers", after=seen)
     os.environ["SITE_URL"], saved = server.url, os.environ.get("SITE_URL")
     try:
-        fresh = run_build(project, tmp_path / f"fresh-{seen}", strict=False)  # new questions are not recorded
+        # New questions are not recorded; offline reading is off under serve, so off in the build too.
+        fresh = run_build(project, tmp_path / f"fresh-{seen}", strict=False, QA_OFFLINE="0")
     finally:
         os.environ.pop("SITE_URL") if saved is None else os.environ.__setitem__("SITE_URL", saved)
     assert fresh.returncode == 0, fresh.output
