@@ -11,7 +11,8 @@ CATALOG_NAME = "catalog.yml"
 GLOSSARY_PAGE = "glossary"
 STUDY_PAGES = ("practice", "review")
 REPORT_PAGE_ID = "content-report"
-SITE_PAGES = frozenset({GLOSSARY_PAGE, REPORT_PAGE_ID, *STUDY_PAGES})
+DOWNLOADS_PAGE = "downloads"  # the files of each edition (qa_downloads)
+SITE_PAGES = frozenset({GLOSSARY_PAGE, REPORT_PAGE_ID, DOWNLOADS_PAGE, *STUDY_PAGES})
 
 
 @dataclass(frozen=True)

@@ -24,13 +24,13 @@ import qa_downloads_pdf
 import qa_i18n
 import qa_render
 from qa_sanitize import escape_text, markdown_text
+from qa_catalog import DOWNLOADS_PAGE  # topics/downloads.md in every edition
 from qa_model import Question
 from qa_pipeline import Corpus
 
 SWITCH = "QA_DOWNLOADS"
 DOWNLOADS_DIR = "downloads"
 FILE_STEM = "ai-video-qa"
-DOWNLOADS_PAGE = "downloads"  # topics/downloads.md in every edition
 LIST_MARKER = '<div id="qa-downloads-list"></div>'  # the downloads page's element the file list replaces
 KINDS = ("pdf", "epub", "apkg")
 # A date for builds outside a git checkout without SOURCE_DATE_EPOCH: the earliest a ZIP file can hold.
