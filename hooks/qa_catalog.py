@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from qa_model import SourceError
 from qa_schema import OPTIONAL_TEXT, TEXT, parse_data
 
 CATALOG_NAME = "catalog.yml"
@@ -13,6 +14,7 @@ STUDY_PAGES = ("practice", "review")
 REPORT_PAGE_ID = "content-report"
 DOWNLOADS_PAGE = "downloads"  # the files of each edition (qa_downloads)
 SITE_PAGES = frozenset({GLOSSARY_PAGE, REPORT_PAGE_ID, DOWNLOADS_PAGE, *STUDY_PAGES})
+REMOVED_PREFIX = "removed-"  # /topics/removed-<id>/: the notice of a question removed upstream
 
 
 @dataclass(frozen=True)
@@ -88,5 +90,9 @@ def parse_catalog(text: str) -> Catalog:
     for entry in data["sections"]:
         section = SectionSpec(entry["title"], entry.get("summary", ""))
         section.pages = [PageSpec(page["id"], page["title"], entry["title"]) for page in entry["pages"]]
+        for page in entry["pages"]:
+            if page["id"] in SITE_PAGES or page["id"].startswith(REMOVED_PREFIX):
+                raise SourceError(CATALOG_NAME, getattr(page, "line", 1), f"page id '{page['id']}' is one of "
+                                  "the site's own pages; choose another")
         sections.append(section)
     return Catalog(sources, sections)

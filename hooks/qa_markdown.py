@@ -22,8 +22,9 @@ THEMATIC_BREAK = re.compile(r"^ {0,3}([-*_])( *\1){2,} *$")
 # GitHub's centred figure, on one line or several, with an optional caption paragraph under the
 # picture; or a picture alone on its line.
 CENTERED_IMAGE = re.compile(
-    r"^[ \t]*<div\b[^>]*>\s*<img\b([^>]*?)/?>\s*(?:<p\b[^>]*>([^<]*)</p>\s*)?</div>[ \t]*$"
-    r"|^[ \t]*<img\b([^>]*?)/?>[ \t]*$", re.IGNORECASE | re.MULTILINE)
+    r"^[ \t]*<div\b[^>]*>\s*<img\b([^>]*?)/?>\s*(?:<p\b[^>]*>((?:(?!</?(?:p|div)\b).)*)</p>\s*)?</div>[ \t]*$"
+    r"|^[ \t]*<img\b([^>]*?)/?>[ \t]*$", re.IGNORECASE | re.MULTILINE | re.DOTALL)
+TAG = re.compile(r"<[^>]*>")
 IMG_ATTR = re.compile(r"""\b(src|alt|title)\s*=\s*("([^"]*)"|'([^']*)')""", re.IGNORECASE)
 MD_IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(\s+\"[^\"]*\")?\s*\)")
 INLINE_MATH_PADDED = re.compile(r"(?<![\\$\w])\$(?!\$)[ \t]+([^$\n]*?[^$\s\\])[ \t]+\$(?![$\w])")
@@ -86,12 +87,12 @@ def centered_images_to_markdown(body: str) -> tuple[str, int]:
             return match.group(0)
         count += 1
         alt = attrs.get("alt", "").replace("]", "\\]")
-        caption = " ".join(html.unescape(match.group(2) or "").split())
+        caption = " ".join(html.unescape(TAG.sub("", match.group(2) or "")).split())
         title = f' "{html.escape(caption)}"' if caption else ""  # the caption under the picture
         # Keep the line count so later messages still point at the right source line.
         return f"![{alt}]({attrs['src']}{title})" + "\n" * match.group(0).count("\n")
 
-    return CENTERED_IMAGE.sub(replace, body), count
+    return outside_code(body, lambda text: CENTERED_IMAGE.sub(replace, text)), count
 
 
 def rewrite_image_paths(body: str, resolve: Callable[[str], str]) -> str:
@@ -231,9 +232,14 @@ def demote_headings(body: str, lowest: int = 3) -> tuple[str, int]:
             count += 1
             lines[index] = "#" * lowest + line.lstrip()[len(heading.group(1)):]
     for first, underline, level in reversed(setext_headings(body)):  # text underlined with --- or ===
-        if level < lowest:
+        # Inside a list item the heading belongs to the item; Python-Markdown does not read it as one.
+        if level < lowest and not lines[first][:1].isspace() and not LIST_ITEM.match(lines[first]):
             count += 1
-            lines[first:underline + 1] = ["#" * lowest + " " + " ".join(l.strip() for l in lines[first:underline])]
+            text = lines[first].strip()
+            for line in lines[first + 1:underline]:
+                glue = joint(text, line)
+                text = text.rstrip() + (" " if glue is None else glue) + line.strip()
+            lines[first:underline + 1] = ["#" * lowest + " " + text]
     return "\n".join(lines), count
 
 

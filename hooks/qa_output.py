@@ -297,7 +297,7 @@ def record_questions(root: Path) -> str:
     path = root / "docs" / qa_record.RECORD_PATH
     path.write_text(qa_record.record_text(entries), encoding="utf-8")
     return (f"{path}: {len(entries)} questions recorded ({len(corpus.questions)} on the site, "
-            f"{len(entries) - len(corpus.questions)} no longer in the sources)")
+            f"{len(entries) - len(corpus.questions)} not on it: removed upstream or merged into another)")
 
 
 if __name__ == "__main__":  # python hooks/qa_output.py record

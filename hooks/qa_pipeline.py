@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import qa_markdown
 import qa_sanitize
 from qa_blocks import code_lines
-from qa_catalog import SITE_PAGES, Catalog, PageSpec, PartRule, SectionSpec, SourceSpec
+from qa_catalog import REMOVED_PREFIX, SITE_PAGES, Catalog, PageSpec, PartRule, SectionSpec, SourceSpec
 from qa_model import FIGURE_MISSING, UNLISTED_SOURCE, Change, Part, Question, SourceDocument, SourceError
 from qa_normalize import (drop_empty, looks_truncated, merge_duplicates, normalize_document, report_truncated,
                           slugify)
@@ -170,7 +170,15 @@ def missing_figures(body: str, figures: Figures, source: str, line: int) -> list
                 found.append(Change(FIGURE_MISSING, source, line + offset,
                                     f"figure '{match.group(2)}' has no drawing yet (draw imgs/{stem}.svg); "
                                     "shown as a placeholder"))
+        for match in RAW_FIGURE.finditer(text):  # left as HTML: inside a line of text
+            found.append(Change(FIGURE_MISSING, source, line + offset,
+                                f"figure '{match.group(1)}' stands inside a line of text, where it cannot be "
+                                "drawn; readers see a broken picture"))
     return found
+
+
+# A raw <img> of a figure that was not turned into a Markdown image (one inside a line of text).
+RAW_FIGURE = re.compile(r"""<img\b[^>]*?\bsrc\s*=\s*["']?((?:\./)?imgs/[^"'\s>]+)""", re.IGNORECASE)
 
 
 def placeholder_markdown(caption: str, missing_text: str, alone: bool) -> str:
@@ -348,7 +356,7 @@ def catalog_unlisted(catalog: Catalog, doc: SourceDocument, parts: list[Part]) -
         if any(rule.match == part.title for rule in rules):
             continue
         base = slugify(title) if slugify(title) != "q" else slugify(stem)
-        if base.startswith("removed-"):  # the ids of the notices for removed questions (qa_render)
+        if base.startswith(REMOVED_PREFIX):  # the notices for removed questions
             base = f"part-{base}"
         page_id, suffix = base, 2
         while page_id in taken:

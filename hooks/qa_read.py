@@ -19,6 +19,7 @@ HTML_HEADING = re.compile(r"^\s*<h([1-6])((?:\s[^>]*)?)>(.*?)</h\1>\s*$", re.IGN
 HTML_HEADING_START = re.compile(r"^\s*<h([1-6])\b", re.IGNORECASE)
 # A TOC line: a link, alone or as a list item ("[4.1.1 小节](#4.1.1_小节)", "  - [1.甲](#1.甲)").
 TOC_ITEM = re.compile(r"^(\s*)(?:[-*+][ \t]+)?\[(.+)\][ \t]*\((.*)\)[ \t]*$")
+LIST_LINK = re.compile(r"^\s*[-*+][ \t]+\[")
 # A title's leading number, which is decoration: "12.", "3、", "4.1.1.1 " (dotted, then a space),
 # "Q3", "Q3:", "Q3："; never the start of a name ("Q-Former", "3D卷积").
 TITLE_NUMBER = re.compile(r"^\s*(?:[Qq]\s*(?P<q>\d+)(?:\s*[.．、:：]\s*|\s+|(?=[\u3400-\u9fff]))"
@@ -178,6 +179,16 @@ def heading_lines(name: str, lines: list[str]) -> tuple[dict[int, Heading], list
     return headings, changes
 
 
+def toc_item(line: str) -> re.Match | None:
+    """A line of a TOC: a list item holding a link (whatever its target: the older files have links
+    without '#'), or a bare link to a heading of the file ('[4.1.1 小节](#4.1.1_小节)'); a bare link
+    elsewhere is text (an answer's reference, say)."""
+    item = TOC_ITEM.match(line)
+    if item and not LIST_LINK.match(line) and not item.group(3).strip().startswith("#"):
+        return None
+    return item
+
+
 def read_toc(lines: list[str], headings: dict[int, Heading]) -> tuple[list[TocEntry], int, int]:
     """Read the table of contents at the top; return its entries, its heading's line and the first
     line after it (0, 0 without a TOC)."""
@@ -194,13 +205,13 @@ def read_toc(lines: list[str], headings: dict[int, Heading]) -> tuple[list[TocEn
             continue
         if index in headings:
             following = next((l for l in lines[index + 1:] if l.strip()), "")
-            if not TOC_ITEM.match(following):
+            if classify(headings[index]) == "question" or not toc_item(following):
                 break
             heading_part = headings[index].text
             raw.append((-1, heading_part, "", index + 1, heading_part, line))
             index += 1
             continue
-        item = TOC_ITEM.match(line)
+        item = toc_item(line)
         if not item:
             break
         raw.append((len(item.group(1).expandtabs(4)), item.group(2).strip(), item.group(3).strip(),

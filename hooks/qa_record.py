@@ -22,12 +22,13 @@ from __future__ import annotations
 import base64
 import difflib
 import json
+import re
 import struct
 import zlib
 from dataclasses import dataclass, field
 
-from qa_model import UNRECORDED, Change, Question
-from qa_normalize import body_key
+from qa_model import UNRECORDED, Change, Question, SourceError
+from qa_normalize import body_key, slugify
 from qa_read import title_key
 from qa_schema import ANY, TEXT, parse_data
 from qa_short_links import ID_LENGTH, short_id
@@ -85,6 +86,12 @@ class Identity:
 def parse_record(data: bytes) -> list[Recorded]:
     """The entries of data/questions.yml, each with its line."""
     entries = parse_data(data, RECORD_PATH, RECORD_SHAPE)
+    for sid, entry in entries.items():
+        if not re.fullmatch(r"[a-z2-7]{6,16}", sid):
+            raise SourceError(RECORD_PATH, getattr(entry, "line", 1), f"'{sid}' is not a question id")
+        if not re.fullmatch(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?", entry.get("sketch", "")):
+            raise SourceError(RECORD_PATH, getattr(entry, "line", 1),
+                              f"q/{sid}/: 'sketch' is not one this site writes (record the questions again)")
     return [Recorded(sid, e["title"], e["anchor"], e["page"], e["file"], e.get("english", ""), e.get("sketch", ""),
                      list(e.get("anchors", [])), e.get("match", ""), getattr(e, "line", 1))
             for sid, e in entries.items()]
@@ -136,7 +143,9 @@ def match_record(entries: list[Recorded], questions: list[Question]) -> Identity
     pending = []
     for entry in entries:
         wanted = title_key(entry.match) if entry.match and entry.match != NO_MATCH else ""
-        target = next((q for q in questions if wanted and (wanted in titles_of(q) or entry.match == q.anchor)), None)
+        # Anchors are given after matching: a `match:` naming one is compared with the title's anchor.
+        target = next((q for q in questions if wanted and (wanted in titles_of(q) or entry.match == slugify(q.title))),
+                      None)
         if entry.match == NO_MATCH or (entry.match and target is None):
             identity.removed[entry.id] = entry
             if target is None and entry.match != NO_MATCH:
@@ -147,14 +156,23 @@ def match_record(entries: list[Recorded], questions: list[Question]) -> Identity
             take(entry, target, "override", None)
         else:
             pending.append(entry)
-    still = []
+    # The same title: a question's own title first, for every entry, so that the entry of a copy now
+    # merged into a question never takes the question from the question's own entry.
+    later = []
     for entry in pending:
-        key = title_key(entry.title)
-        same = [q for q in free if key in titles_of(q)] or \
-            [q for q in questions if key in titles_of(q)[1:]]  # a copy now merged into another question
+        same = [q for q in free if titles_of(q)[0] == title_key(entry.title)]
         if same:
             same.sort(key=lambda q: q.source != entry.file)
             take(entry, same[0], "same", 1.0)
+        else:
+            later.append(entry)
+    still = []
+    for entry in later:
+        key = title_key(entry.title)
+        merged_into = sorted((q for q in questions if key in titles_of(q)[1:]),
+                             key=lambda q: not any(f is q for f in free))
+        if merged_into:
+            take(entry, merged_into[0], "same", 1.0)
         else:
             still.append(entry)
     pairs = []
@@ -257,6 +275,7 @@ def updated_record(entries: list[Recorded], corpus) -> list[Recorded]:
         translation = english.get(question.anchor)
         by_id[sid] = Recorded(sid, question.title, question.anchor, page_of[question.anchor], question.source,
                               translation.title if translation else (old.english if old else ""),
-                              answer_sketch(question.source_body), anchors, old.match if old else "")
+                              # A maintainer's match: has done its work once its question is recorded.
+                              answer_sketch(question.source_body), anchors)
     return list(by_id.values())
 

@@ -8,7 +8,7 @@ import re
 from collections import Counter, defaultdict
 
 import qa_short_links
-from qa_catalog import GLOSSARY_PAGE, STUDY_PAGES
+from qa_catalog import GLOSSARY_PAGE, REMOVED_PREFIX, STUDY_PAGES
 from qa_i18n import DEFAULT, Edition
 from qa_model import WARNING_KINDS, Change, Question
 from qa_pipeline import Corpus, Page
@@ -310,7 +310,6 @@ def anchor_pages(corpus: Corpus) -> dict[str, str]:
     return dict(sorted(pages.items()))
 
 
-REMOVED_PREFIX = "removed-"
 CLOSEST_COUNT = 5
 
 

@@ -98,3 +98,12 @@ def test_an_unlisted_file_gets_a_page_per_chapter_whatever_their_titles():
     pages = [catalog.rule_for_part("07_新文件.md", p.title).page for p in parts]
     assert len(set(pages)) == 4 and "glossary" not in pages
     assert catalog.sections[-1].title == "新的一章" and change.kind == "unlisted-source"
+
+
+@pytest.mark.parametrize("page_id", ["glossary", "practice", "downloads", "removed-abcdef"])
+def test_a_catalog_page_cannot_take_the_sites_own_page(page_id):
+    from qa_model import SourceError
+    text = f"sources: []\nsections:\n  - title: 甲\n    pages:\n      - {{id: {page_id}, title: 乙}}\n"
+    with pytest.raises(SourceError) as error:
+        parse_catalog(text)
+    assert error.value.line == 5 and page_id in error.value.message

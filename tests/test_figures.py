@@ -116,3 +116,17 @@ def test_figure_opens_in_the_lightbox_with_its_caption(browser, served_site, cor
     tab.wait_for_selector(".glightbox-container .gslide-image img", state="visible", timeout=5000)
     assert caption and caption in tab.locator(".glightbox-container .gslide-description").first.inner_text()
     context.close()
+
+
+@pytest.mark.parametrize("body, kinds, placeholders", [
+    ("如图：\n\n![甲](./imgs/ch01/甲.png)\n", 1, 1),
+    ('<div align="center">\n  <img src="./imgs/ch01/乙.png" alt="乙" />\n  <p>图1 乙</p>\n</div>\n', 1, 1),
+    ('如图 <img src="./imgs/ch01/丙.png"> 所示。\n', 1, 0),  # inside a line: a warning, it cannot be drawn
+    ("```\n![甲](./imgs/ch01/甲.png)\n```\n", 0, 0),  # code is code
+])
+def test_every_figure_without_a_drawing_is_a_warning_with_its_line(body, kinds, placeholders):
+    from qa_pipeline import Figures, convert_body
+    text, changes = convert_body(body, "new.md", 10, Figures({}, {}), missing_text="此图尚未绘制")
+    warnings = [c for c in changes if c.is_warning]
+    assert len(warnings) == kinds and all(c.kind == "figure-missing" and c.line >= 10 for c in warnings)
+    assert text.count("qa-figure-placeholder") == placeholders

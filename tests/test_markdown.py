@@ -83,7 +83,9 @@ def test_math_block_lines_are_kept_verbatim():
 
 @pytest.mark.parametrize("body, expected", [
     ("段落\n\n要强调的总结\n---\n\n下文", "段落\n\n### 要强调的总结\n\n下文"),
-    ("两行\n标题\n===", "### 两行 标题"),
+    ("两行\n标题\n===", "### 两行标题"),
+    ("two\nlines\n===", "### two lines"),
+    ("1. 项目\n   说明\n   ===", "1. 项目\n   说明\n   ==="),  # inside a list item: left to the item
     ("段落\n\n---\n\n下文", "段落\n\n---\n\n下文"),  # after a blank line: a rule
     ("- 列表项\n---", "- 列表项\n---"),  # under a list item: a rule
     ("```\n代码\n---\n```", "```\n代码\n---\n```"),
@@ -98,6 +100,8 @@ def test_underlined_headings_sit_below_the_question(body, expected):
      '![长说明](./imgs/ch03/a.png "图3-1 标题")\n\n\n'),
     ('<img src="imgs/b.png" alt="单独一行">', "![单独一行](imgs/b.png)"),
     ('文字中 <img src="imgs/b.png"> 的图', '文字中 <img src="imgs/b.png"> 的图'),
+    ('<div align="center"><img src="imgs/a.png" alt="说明"/><p>图1 <b>加粗</b></p></div>', '![说明](imgs/a.png "图1 加粗")'),
+    ('```html\n<img src="cat.png" alt="猫">\n```', '```html\n<img src="cat.png" alt="猫">\n```'),
 ])
 def test_centered_figures_become_markdown_images(body, expected):
     assert centered_images_to_markdown(body)[0] == expected

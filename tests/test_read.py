@@ -148,3 +148,17 @@ def test_bom_and_crlf_are_normalized(data, kinds):
     text, changes = decode_source("t.md", data)
     assert text == "## 1.a\n\nb\n"
     assert [k for k in kinds if any(k in c.message for c in changes)] == kinds
+
+
+@pytest.mark.parametrize("source, titles", [
+    # A question right after the TOC whose answer opens with a link stays a question.
+    ("## 目录\n\n- [1.甲？](#1.甲？)\n- [2.乙？](#2.乙？)\n\n## 1.甲？\n[论文链接](https://example.org/a)\n\n甲的答案。\n\n"
+     "## 2.乙？\n\n乙的答案。\n", ["甲？", "乙？"]),
+    # A bare link that is not to a heading of the file ends the TOC: it is the lead text.
+    ("# 目录导航\n\n[1 一章](#1_一章)\n  - [1.1 甲？](#1.1_甲？)\n\n[参考资料](https://example.org)\n\n"
+     "<h1 id=\"1_一章\">1 一章</h1>\n\n<h2 id=\"1.1_甲？\">1.1 甲？</h2>\n\n答。\n", ["甲？"]),
+])
+def test_the_toc_ends_where_questions_and_text_begin(source, titles):
+    doc, _ = read_source("t.md", source.encode())
+    assert [q.title for p in doc.parts for q in p.questions] == titles
+    assert "参考资料" in "".join(p.intro for p in doc.parts) or "参考资料" not in source

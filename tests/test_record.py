@@ -127,3 +127,37 @@ def test_no_two_questions_of_the_site_match_each_other(corpus):
             scores.append(((title + answer) / 2, title, answer))
     assert max(scores)[0] < MATCH_SCORE
     assert not [s for s in scores if s[0] >= MATCH_SCORE and min(s[1:]) >= PART_MINIMUM]
+
+
+def test_a_merged_copys_entry_never_takes_the_question_from_its_own_entry():
+    kept = question("什么是DiT？", DIT)
+    kept.merged_from.append(question("DiT是什么？", DIT, source="old.md"))
+    entries = [entry("aaaaaa", "DiT是什么？", DIT, file="old.md"), entry("zzzzzz", "什么是DiT？", DIT)]
+    identity = match_record(entries, [kept])
+    assert [e.id for _, e in identity.matched] == ["zzzzzz"] and [e.id for _, e in identity.merged] == ["aaaaaa"]
+    assert not identity.removed
+
+
+def test_a_match_names_a_title_or_its_anchor_and_is_dropped_once_recorded(corpus):
+    from qa_record import updated_record
+    now = question("什么是GAN？", GAN)
+    for named in ("什么是GAN？", "什么是gan"):
+        identity = match_record([entry("aaaaaa", "生成对抗网络是什么？", VAE, match=named)], [now])
+        assert [e.id for _, e in identity.matched] == ["aaaaaa"], named
+    question_now = corpus.questions[0]
+    old = entry(corpus.short_ids[question_now.anchor], question_now.title, question_now.source_body,
+                match=question_now.title)
+    fresh = next(e for e in updated_record([old], corpus) if e.id == old.id)
+    assert fresh.match == ""
+
+
+@pytest.mark.parametrize("text, line, message", [
+    ("aaaaaa:\n  title: t\n  anchor: a\n  page: p\n  file: f\n  sketch: abc\n", 2, "'sketch'"),
+    ("AB-x!:\n  title: t\n  anchor: a\n  page: p\n  file: f\n", 2, "not a question id"),
+    ("aaaaaa:\n  title: t\n  anchor: a\n  page: p\n", 2, "file"),
+])
+def test_a_bad_record_names_its_line(text, line, message):
+    from qa_model import SourceError
+    with pytest.raises(SourceError) as error:
+        parse_record(text.encode("utf-8"))
+    assert error.value.line == line and message in error.value.message and error.value.source == "data/questions.yml"
