@@ -44,26 +44,31 @@ class _SourcePositions(HTMLParser):
     def handle_starttag(self, tag, attrs):
         position = dict(attrs).get("data-sourcepos")
         if position and re.fullmatch(r"h[1-6]", tag):
-            start, end = position.split("-")
-            end_line, end_column = (int(part) for part in end.split(":"))
-            # Like a code block's, a heading's range can end at column 0 of the line after it.
-            self.headings.append((int(start.split(":")[0]) - 1, end_line - 1 if end_column > 0 else end_line - 2,
-                                  int(tag[1])))
-        position = position if tag == "pre" else None
-        if position:
-            start, end = position.split("-")
-            end_line, end_column = (int(part) for part in end.split(":"))
-            # An indented block's range can end at column 0 of the blank line after it.
-            last = end_line - 1 if end_column > 0 else end_line - 2
-            self.ranges.append((int(start.split(":")[0]) - 1, max(last, int(start.split(":")[0]) - 1)))
+            self.headings.append((*line_range(position), int(tag[1])))
+        elif position and tag == "pre":
+            self.ranges.append(line_range(position))
+
+
+def line_range(position: str) -> tuple[int, int]:
+    """First and last line (0-based) of a block from cmark's `data-sourcepos`: a range can end at
+    column 0 of the line after the block (an indented code block's blank line, a heading's)."""
+    start, end = position.split("-")
+    first = int(start.split(":")[0]) - 1
+    end_line, end_column = (int(part) for part in end.split(":"))
+    return first, max(end_line - 1 if end_column > 0 else end_line - 2, first)
+
+
+@lru_cache(maxsize=8192)
+def source_html(text: str) -> str:
+    """GitHub's HTML for a Markdown text, each block marked with its source lines."""
+    return cmarkgfm.github_flavored_markdown_to_html(
+        text, options=Options.CMARK_OPT_SOURCEPOS | Options.CMARK_OPT_UNSAFE)
 
 
 @lru_cache(maxsize=8192)
 def _positions(text: str) -> _SourcePositions:
-    html = cmarkgfm.github_flavored_markdown_to_html(
-        text, options=Options.CMARK_OPT_SOURCEPOS | Options.CMARK_OPT_UNSAFE)
     parser = _SourcePositions()
-    parser.feed(html)
+    parser.feed(source_html(text))
     return parser
 
 
@@ -136,10 +141,8 @@ def soft_breaks(text: str) -> frozenset[int]:
     """0-based indexes of the lines whose line break is a soft break inside a paragraph, as GitHub
     reads the text (never in code, headings or tables); a hard break (two spaces, a backslash)
     counts too: the caller tells them apart."""
-    html = cmarkgfm.github_flavored_markdown_to_html(
-        text, options=Options.CMARK_OPT_SOURCEPOS | Options.CMARK_OPT_UNSAFE)
     parser = _InlineLines()
-    parser.feed(html)
+    parser.feed(source_html(text))
     return frozenset(line for first, last in parser.ranges for line in range(first, last))
 
 
