@@ -342,8 +342,8 @@ def drop_empty(parts: list[Part]) -> tuple[list[Part], list[Change]]:
 
 
 def report_truncated(questions: list[Question]) -> list[Change]:
-    """Flag answers that stop mid-sentence; they are kept as written."""
+    """Report answers found to stop mid-sentence (looks_truncated); they are kept as written."""
     return [Change("truncated", q.source, q.body_line + q.body.count("\n"),
                    f"answer to '{q.title}' seems to stop mid-sentence: "
                    f"'…{last_text_line(q.body)[-20:]}'; kept as written")
-            for q in questions if looks_truncated(q)]
+            for q in questions]

@@ -313,8 +313,9 @@ def build_corpus(sources: dict[str, bytes], catalog: Catalog, figures: Figures, 
     for part in parts:
         part.questions = [q for q in part.questions if id(q) in kept_ids]
     parts = [p for p in parts if p.questions or p.intro.strip()]
-    changes += report_truncated(kept)
-    truncated = {id(q) for q in kept if looks_truncated(q)}
+    cut_off = [q for q in kept if looks_truncated(q)]
+    changes += report_truncated(cut_off)
+    truncated = {id(q) for q in cut_off}
     for part in parts:
         for question in part.questions:
             question.body, found = convert_body(question.body, question.source, question.body_line, figures,

@@ -26,6 +26,7 @@ import re
 import struct
 import zlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from qa_model import UNRECORDED, Change, Question, SourceError
 from qa_normalize import body_key, slugify
@@ -97,6 +98,7 @@ def parse_record(data: bytes) -> list[Recorded]:
             for sid, e in entries.items()]
 
 
+@lru_cache(maxsize=8192)  # matching, recording and the notices' closest questions all ask
 def answer_sketch(markdown: str) -> str:
     """A bottom-k sketch of an answer's character trigrams (letters and digits only), as base64."""
     text = body_key(markdown)
@@ -130,7 +132,6 @@ def match_record(entries: list[Recorded], questions: list[Question]) -> Identity
     """Match the recorded entries to this build's questions (see the module's docstring)."""
     identity = Identity()
     free = list(questions)
-    sketches: dict[int, str] = {}
 
     def take(entry: Recorded, question: Question, kind: str, score: float | None) -> None:
         if any(q is question for q in free):
@@ -181,9 +182,7 @@ def match_record(entries: list[Recorded], questions: list[Question]) -> Identity
             title = title_likeness(entry.title, question.title)
             if title < PART_MINIMUM or not entry.sketch:
                 continue
-            if id(question) not in sketches:
-                sketches[id(question)] = answer_sketch(question.source_body)
-            answer = answer_likeness(entry.sketch, sketches[id(question)])
+            answer = answer_likeness(entry.sketch, answer_sketch(question.source_body))
             score = (title + answer) / 2
             if answer >= PART_MINIMUM and score >= MATCH_SCORE:
                 pairs.append((score, entry.id, entry, question))
@@ -239,10 +238,11 @@ def assign_ids(identity: Identity, entries: list[Recorded]) -> tuple[dict[str, s
 
 
 def add_recorded_aliases(identity: Identity) -> None:
-    """Every anchor a question was recorded under leads to it."""
+    """Every anchor a question was recorded under leads to it (before anchors are given: the one the
+    question gets again is dropped from its aliases by assign_anchors)."""
     for question, entry in identity.matched + identity.merged:
         for anchor in entry.all_anchors:
-            if anchor != question.anchor and anchor not in question.aliases:
+            if anchor not in question.aliases:
                 question.aliases.append(anchor)
 
 
