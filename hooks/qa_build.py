@@ -23,6 +23,7 @@ import qa_output
 import qa_render
 import qa_search
 import qa_search_index
+import qa_search_shards
 import qa_search_worker
 from qa_inputs import ENGLISH_FIGURES, TRADITIONAL_FIGURES, build_site_corpus, read_inputs
 from qa_math import render_math
@@ -215,21 +216,21 @@ class Build:
                  ", ".join(f"{code} {size / 1024 / 1024:.1f} MB" for code, size in sizes.items()) or "-")
 
     def finish_search(self, site: Path) -> dict[str, int]:
-        """Each edition's index holds its questions, their names and the variant table; the theme's
-        search scripts get their fixes (a theme whose code changed fails the build here)."""
+        """Each edition's index holds its questions, their names and the variant table, cut into the
+        files the site's search worker reads; the worker takes the place of the theme's, whose
+        bundle gets its fixes (a theme whose code changed fails the build here)."""
         paths = qa_output.search_index_paths(site)
         key = (self.corpus_key, tuple(paths))
         if self.variants_key != key:  # the tables depend on the corpus (and the editions built) only
             self.variants, self.variants_key = qa_search_index.variant_tables(self.corpus, paths), key
         counts = {}
         for code, path in paths.items():
-            self.use_search_dictionary(code)
             index = qa_search_index.edition_index(json.loads(path.read_text(encoding="utf-8")), self.corpus, code,
-                                                  self.segmenter.cut, self.variants[code])
-            path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+                                                  self.variants[code])
+            qa_search_shards.write(path.parent, qa_search_shards.sharded(index, qa_output.edition_path(code, "")))
             counts[code] = len(index["docs"])
         try:
-            qa_search_worker.patch_site(site)
+            qa_search_worker.install(site)
         except qa_search_worker.PatchError as error:
             raise BuildError(str(error)) from None
         return counts

@@ -13,6 +13,7 @@ import qa_i18n
 import qa_inputs
 import qa_record
 import qa_render
+import qa_search_worker
 import qa_sanitize
 import qa_short_links
 from qa_catalog import REPORT_PAGE_ID
@@ -79,6 +80,7 @@ def apply_interface_text(config, edition: qa_i18n.Edition) -> None:
     config.extra["search_translations"] = edition.search_translations()
     config.extra["not_found"] = edition.not_found()
     config.extra["search_label"] = edition.interface("search_label")
+    config.extra["search_worker"] = qa_search_worker.worker_name()
     config.extra["edition_code"] = "" if edition.code == qa_i18n.DEFAULT else edition.code
     config.extra["qa_interface"] = {key: edition.interface(key) for key in edition.strings
                                     if key.startswith(READER_SCRIPT_STRINGS)}

@@ -23,8 +23,9 @@ from typing import Callable, Iterable
 NAMES_FIELD, NAMES_BOOST = "names", 1500.0
 ENGLISH_FIELD, ENGLISH_BOOST = "english", 250.0
 
+# Between two names of a question: the search worker tells a whole name from part of one.
+NAME_SEPARATOR = " ; "
 HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]+")
-ZERO_WIDTH_SPACE = "\u200b"
 # Longest phrase looked at for the variant table: words of the site, and runs of them.
 PHRASE_WORDS, PHRASE_CHARACTERS = 3, 4
 
@@ -34,25 +35,11 @@ def fragment(location: str) -> str:
     return location.split("#", 1)[1] if "#" in location else ""
 
 
-def segmented(text: str, cut: Callable[[str], Iterable[str]]) -> str:
-    """Han runs split into words and marked with zero-width spaces, as Material's plugin writes them."""
-    return HAN_RUN.sub(lambda run: ZERO_WIDTH_SPACE + ZERO_WIDTH_SPACE.join(cut(run.group(0))) + ZERO_WIDTH_SPACE,
-                       text)
-
-
-def distinct_words(text: str) -> str:
-    """Each word once: a question that defines two terms sharing a word (潜在扩散模型, 扩散模型)
-    must not outrank the one defining the shorter term by counting the word twice."""
-    words = re.split(r"[\s\u200b;；,，（）()]+", text)
-    return ZERO_WIDTH_SPACE.join(dict.fromkeys(word for word in words if word))
-
-
 def question_index(index: dict, anchors: set[str], names: dict[str, list[str]],
-                   english: dict[str, str], cut: Callable[[str], Iterable[str]],
-                   variants: dict | None) -> dict:
+                   english: dict[str, str], variants: dict | None) -> dict:
     """The index with question entries only, names and English titles added, and the variant table.
 
-    `names` and `english` are keyed by anchor; `cut` splits a Han run into the index's words.
+    `names` and `english` are keyed by anchor.
     """
     docs = []
     for doc in index["docs"]:
@@ -61,7 +48,7 @@ def question_index(index: dict, anchors: set[str], names: dict[str, list[str]],
             continue
         doc = dict(doc)
         if names.get(anchor):
-            doc[NAMES_FIELD] = distinct_words(segmented(" ; ".join(names[anchor]), cut))
+            doc[NAMES_FIELD] = NAME_SEPARATOR.join(dict.fromkeys(names[anchor]))
         if english.get(anchor):
             doc[ENGLISH_FIELD] = english[anchor]
         docs.append(doc)
@@ -146,8 +133,7 @@ def defining_names(glossary, anchors: set[str], english: bool,
     return names
 
 
-def edition_index(index: dict, corpus, code: str, cut: Callable[[str], Iterable[str]],
-                  variants: dict | None) -> dict:
+def edition_index(index: dict, corpus, code: str, variants: dict | None) -> dict:
     """One edition's index shaped for questions (see the module docstring)."""
     import qa_i18n
 
@@ -158,7 +144,7 @@ def edition_index(index: dict, corpus, code: str, cut: Callable[[str], Iterable[
         for question in corpus.questions if english_edition.translation(question)}
     convert = qa_i18n.traditional_converter().convert if code == qa_i18n.TRADITIONAL else str
     names = defining_names(corpus.links.glossary, anchors, code == qa_i18n.ENGLISH, convert)
-    return question_index(index, anchors, names, english, cut, variants)
+    return question_index(index, anchors, names, english, variants)
 
 
 def variant_tables(corpus, codes: Iterable[str]) -> dict[str, dict | None]:

@@ -38,17 +38,13 @@ INDEX = {
 }
 
 
-def characters(text):
-    return list(text)
-
-
 @pytest.mark.parametrize("names, english, variants, kept, fields", [
     ({}, {}, None, ["q1", "q2"], {"title", "names"}),
     ({"q1": ["扩散模型", "diffusion model"]}, {}, None, ["q1", "q2"], {"title", "names"}),
     ({}, {"q2": "Question two"}, {"chars": "擴扩", "words": {}}, ["q1", "q2"], {"title", "names", "english"}),
 ])
 def test_question_index_keeps_questions_only(names, english, variants, kept, fields):
-    shaped = index_step.question_index(INDEX, {"q1", "q2"}, names, english, characters, variants)
+    shaped = index_step.question_index(INDEX, {"q1", "q2"}, names, english, variants)
     assert [index_step.fragment(doc["location"]) for doc in shaped["docs"]] == kept
     assert set(shaped["config"]["fields"]) == fields
     assert shaped["config"].get("variants") == variants
@@ -57,16 +53,6 @@ def test_question_index_keeps_questions_only(names, english, variants, kept, fie
         assert ("names" in doc) == bool(names.get(anchor))
         assert doc.get("english") == english.get(anchor)
     assert INDEX["docs"][2] == {"location": "topics/a/#q1", "title": "问题一", "text": "<p>答</p>"}, "input changed"
-
-
-@pytest.mark.parametrize("text, words", [
-    ("\u200b扩散\u200b模型\u200b ; \u200b潜在\u200b扩散\u200b模型\u200b", "扩散 模型 潜在"),
-    ("LDM ; Latent Diffusion Model ; LDM", "LDM Latent Diffusion Model"),
-    ("LoRA（低秩）, LoRA", "LoRA 低秩"),
-    ("", ""),
-])
-def test_distinct_words(text, words):
-    assert index_step.distinct_words(text).split("\u200b") == (words.split() or [""])
 
 
 @pytest.mark.parametrize("text, folded", [
@@ -170,44 +156,37 @@ def test_a_defining_question_that_left_the_site_is_reported_at_its_line():
 
 # --- fixes to the theme's scripts ----------------------------------------------------------------
 
-@pytest.mark.parametrize("fix, pattern, patches", [
-    (worker_step.patch_worker, "workers/search.*.min.js", worker_step.WORKER_PATCHES),
-    (worker_step.patch_bundle, "bundle.*.min.js", worker_step.BUNDLE_PATCHES),
-])
-def test_each_fix_applies_once_to_the_shipped_script(fix, pattern, patches):
-    original = theme_script(pattern)
-    patched = fix(original)
-    for patch in patches:
+def test_each_fix_applies_once_to_the_shipped_bundle():
+    original = theme_script("bundle.*.min.js")
+    patched = worker_step.patch_bundle(original)
+    for patch in worker_step.BUNDLE_PATCHES:
         assert original.count(patch.old) == 1 and patch.new in patched
     assert patched.startswith(worker_step.PATCHED) and patched.endswith(original[-200:])
-    assert fix(patched) == patched, "patching twice changes the script again"
+    assert worker_step.patch_bundle(patched) == patched, "patching twice changes the script again"
 
 
-@pytest.mark.parametrize("patch", worker_step.WORKER_PATCHES, ids=lambda patch: patch.name[:40])
+@pytest.mark.parametrize("patch", worker_step.BUNDLE_PATCHES, ids=lambda patch: patch.name[:40])
 def test_a_changed_theme_fails_with_the_fix_named(patch):
-    changed = theme_script("workers/search.*.min.js").replace(patch.old, patch.old[::-1])
+    changed = theme_script("bundle.*.min.js").replace(patch.old, patch.old[::-1])
     with pytest.raises(worker_step.PatchError, match="mkdocs-material has changed") as error:
-        worker_step.patch_worker(changed, "search.x.min.js")
-    assert patch.name in str(error.value) and "search.x.min.js" in str(error.value)
+        worker_step.patch_bundle(changed, "bundle.x.min.js")
+    assert patch.name in str(error.value) and "bundle.x.min.js" in str(error.value)
 
 
-def test_patch_site_needs_exactly_one_worker(tmp_path):
+def test_install_needs_exactly_one_bundle(tmp_path):
     (tmp_path / "assets" / "javascripts" / "workers").mkdir(parents=True)
-    with pytest.raises(worker_step.PatchError, match="expected one worker"):
-        worker_step.patch_site(tmp_path)
+    with pytest.raises(worker_step.PatchError, match="expected one bundle"):
+        worker_step.install(tmp_path)
 
 
-@pytest.mark.parametrize("variants, query, expected", [
-    ({"chars": "擴扩", "words": {}}, "擴散模型", "扩散模型"),
-    ({"chars": "視视頻频", "words": {"影片": "视频"}}, "影片生成 視頻", "视频生成 视频"),
-    ({"chars": "视視频頻", "words": {"视频": "影片", "視頻": "影片"}}, "视频 LoRA 视", "影片 LoRA 視"),
-    ({"chars": "", "words": {}}, "𠀀 DiT", "𠀀 DiT"),
-    (None, "不变", "不变"),
-])
-def test_variant_reader_in_the_browser(browser, variants, query, expected):
-    page = browser.new_page()
-    result = page.evaluate(worker_step.WORKER_HELPERS + f"""
-        (() => {{ const read = __qaVariants({json.dumps(variants, ensure_ascii=False)});
-                  return read ? read({json.dumps(query, ensure_ascii=False)}) : {json.dumps(query, ensure_ascii=False)}; }})()""")
-    page.close()
-    assert result == expected
+def test_install_puts_the_site_worker_in_place_of_the_theme_one(tmp_path):
+    scripts = tmp_path / "assets" / "javascripts"
+    (scripts / "workers").mkdir(parents=True)
+    (scripts / "lunr" / "min").mkdir(parents=True)
+    (scripts / "bundle.x.min.js").write_text(theme_script("bundle.*.min.js"), encoding="utf-8")
+    (scripts / "workers" / "search.x.min.js").write_text("lunr", encoding="utf-8")
+    (scripts / "workers" / "questions.00000000.js").write_text("older", encoding="utf-8")
+    changed = worker_step.install(tmp_path)
+    assert [p.name for p in (scripts / "workers").iterdir()] == [worker_step.worker_name()]
+    assert not (scripts / "lunr").exists() and set(changed) == {"bundle.x.min.js", worker_step.worker_name()}
+    assert worker_step.install(tmp_path) == [], "installing twice changes the site again"

@@ -3,20 +3,20 @@ that hold every term, those come before hits that hold only part of the query, a
 marked missing a term it holds.
 
 A term is a space-separated piece of the query (a run of Han characters is one term). A question
-holds a term when its title, text, glossary names or English title contain it, case folded; a
-Latin term only at the start of a word. Which questions hold a term is read here from the
-edition's own search index, independently of the worker.
+holds a term when the term's tokens follow one another in its title, text, glossary names or
+English title, case folded; a Latin term only at the start of a word (qa_search_shards). Which
+questions hold a term is read here, in Python, from the edition's own search files, independently
+of the worker.
 """
 
 from __future__ import annotations
 
-import html
-import json
 import re
 from urllib.parse import unquote, urljoin
 
 import pytest
 
+import qa_search_shards
 import search_eval
 
 # One-term and two-term queries in each edition's language and script, typed as a reader would:
@@ -31,27 +31,18 @@ QUERIES = {
     "en": ["latent diffusion", "Q-Former", "DiT", "LoRA", "optical flow", "contrastive learning",
            "temporal consistency", "GAN VAE", "diffusion LoRA"],
 }
-TAG = re.compile(r"<[^>]*>")
 COUNT = re.compile(r"\d+")
 PARTIAL_OR_NONE = re.compile(r"没有|沒有|No ")
 
 
-SPACE_IN_HAN = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
+def haystacks(index) -> dict:
+    """What each question is matched on: its tokens in order, with the gaps between texts."""
+    _, questions = index
+    return {unquote(q.location.split("#", 1)[-1]): q.stream()[0] for q in questions}
 
 
-def haystacks(index: dict) -> dict[str, str]:
-    """What each question's entry is matched on, as the reader would read it (words the index
-    split, or a line break split, joined again in Han text), case folded."""
-    return {unquote(doc["location"].split("#", 1)[-1]): SPACE_IN_HAN.sub("", html.unescape(TAG.sub(" ", " ".join(
-        str(doc.get(field, "")) for field in ("title", "text", "names", "english")))).replace("\u200b", " ")).lower()
-        for doc in index["docs"]}
-
-
-def holds(text: str, term: str) -> bool:
-    term = term.lower()
-    if not re.match(r"[a-z0-9]", term):
-        return term in text
-    return re.search(r"(?<![a-z0-9])" + re.escape(term), text) is not None
+def holds(stream, term: str) -> bool:
+    return qa_search_shards.holds(stream, qa_search_shards.tokens(term))
 
 
 def terms_of(query: str, variants) -> list[str]:
@@ -63,7 +54,7 @@ def reader_of(index: dict):
     """The edition's variant table as the worker applies it (qa_search_index.read_variants)."""
     import qa_search_index
 
-    table = index["config"].get("variants")
+    table = index[0].get("variants")
     if not table:
         return lambda text: text
     chars = dict(zip(table["chars"][0::2], table["chars"][1::2]))
@@ -72,8 +63,7 @@ def reader_of(index: dict):
 
 @pytest.fixture(scope="module")
 def indexes(site_build):
-    return {edition: json.loads((site_build.site / search_eval.EDITION_PATH[edition] / "search" /
-                                 "search_index.json").read_text(encoding="utf-8"))
+    return {edition: qa_search_shards.read(site_build.site / search_eval.EDITION_PATH[edition] / "search")
             for edition in QUERIES}
 
 

@@ -18,6 +18,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
+import qa_search_shards
 from conftest import ROOT, copy_project, run_build, serve
 from qa_record import RECORD_PATH, parse_record
 
@@ -343,8 +344,8 @@ def test_a_removed_question_leads_to_a_notice(built):
         assert f"topics/{notice}/" in build.page(f"{edition}q/{entry.id}").find("link", rel="canonical")["href"]
     sitemap = (build.site / "sitemap.xml").read_text("utf-8")
     assert "removed-" not in sitemap
-    index = json.loads((build.site / "search/search_index.json").read_text("utf-8"))
-    assert not [d for d in index["docs"] if "removed-" in d["location"]]
+    _, questions = qa_search_shards.read(build.site / "search")
+    assert questions and not [q for q in questions if "removed-" in q.location]
     assert entry.id in json.loads((build.site / "study.json").read_text("utf-8"))["removed"]
 
 
