@@ -5,7 +5,7 @@
    READY 1, QUERY 2, RESULT 3 with {items: [[hit]], whole: questions holding every term}. */
 "use strict";
 
-var FIRST = 10, SHOWN = 100, PARTIAL = 30, K1 = 1.2, B = 0.75;
+var FIRST = 10, SHOWN = 100, PARTIAL = 30, REST_AFTER = 300, K1 = 1.2, B = 0.75;
 /* Chosen with the query set (tests/search_queries.yml): a title that starts with the term counts up
    to 1.5 times, a glossary name that starts with it adds half the names' boost, a whole name one. */
 var TITLE_START = 0.5, NAME_BONUS = 0.5;
@@ -259,11 +259,12 @@ Index.prototype.search = function (query) {
   });
 };
 
-/* The completion of the query's last word that most questions hold. */
+/* The completion of the query's last word (a word it starts) that most questions hold. */
 Index.prototype.suggestion = function (query) {
   var parsed = terms(query.normalize("NFKC")), last = parsed.wanted[parsed.wanted.length - 1];
   var words = last && last.parts.length === 1 && this.completions.get(last.parts[0]);
-  if (!words) return [];
+  // A word the index has as it was typed needs no completion (flow, not flownet2).
+  if (!words || words.list.indexOf(last.parts[0]) >= 0) return [];
   var best = "", most = 0;
   words.list.forEach(function (word) {
     var flat = words.data[word], count = 0;
@@ -411,10 +412,13 @@ if (typeof self !== "undefined" && typeof self.postMessage === "function" && typ
           if (suggest) result.suggest = index.suggestion(query);
           self.postMessage({type: 3, data: result});
           if (found.hits.length <= FIRST) return;
-          // The rest of the list follows once its question files are in.
-          return index.items(found, SHOWN).then(function (all) {
-            if (serial === latest) self.postMessage({type: 3, data: Object.assign({}, result, {items: all})});
-          });
+          // The rest of the list follows once the reader stops typing and its question files are in.
+          setTimeout(function () {
+            if (serial !== latest) return;
+            index.items(found, SHOWN).then(function (all) {
+              if (serial === latest) self.postMessage({type: 3, data: Object.assign({}, result, {items: all})});
+            }).catch(function () {});
+          }, REST_AFTER);
         });
       }).catch(function () {
         if (serial === latest) self.postMessage({type: 3, data: {items: [], whole: 0}});

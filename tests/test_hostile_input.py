@@ -293,7 +293,7 @@ def test_search_files_hold_text_only(hostile, corpus, edition):
                                                      *question.blocks)), question.location
 
 
-@pytest.mark.parametrize("query", ["标题一", "标题五", "标题六", "点我", "视频安全", "章节", "script"])
+@pytest.mark.parametrize("query", ["标题一", "标题五", "标题六", "点我", "视频安全", "水印", "script"])
 def test_search_results_of_hostile_questions_run_nothing(browser, hostile, query):
     with serve(hostile.build.site) as url:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
