@@ -253,7 +253,7 @@ def measure_scaling(factors: list[int]) -> dict:
             site = Path(folder) / f"site-x{factor}"
             seconds, _ = timed_build(project, site)
             size = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
-            index = (site / "search" / "search_index.json").stat().st_size
+            index = sum(path.stat().st_size for path in (site / "search").rglob("*") if path.is_file())
             pages = sum(1 for _ in site.rglob("index.html"))
             results[factor] = {"seconds": seconds, "site MB": size / 1e6, "index KB": index / 1024, "pages": pages}
     return results
