@@ -37,12 +37,12 @@ function tokens(text) {
 /* The query's terms: space-separated pieces (a quoted phrase is one); "-term" must be absent;
    the operators of Material's query syntax are dropped. */
 function terms(query) {
-  var wanted = [], absent = [], match, pattern = /"([^"]+)"|(\S+)/g;
+  var wanted = [], absent = [], match, pattern = /([-+]?)"([^"]+)"|(\S+)/g;
   while ((match = pattern.exec(query))) {
-    var text = match[1] || match[2], list = wanted;
-    if (!match[1]) {
+    var text = match[2] || match[3], list = match[1] === "-" ? absent : wanted;
+    if (!match[2]) {
       if (text[0] === "-" && text.length > 1) { list = absent; text = text.slice(1); }
-      text = text.replace(/^\+/, "").replace(/[*~^][\d.]*$/, "").replace(/\*+/g, "");
+      text = text.replace(/^\+/, "").replace(/[*~^][\d.]*$/, "").replace(/[*"]+/g, "");
     }
     var parts = tokens(text);
     if (parts.length && !list.some(function (term) { return term.key === parts.join(" "); }))
@@ -265,13 +265,14 @@ Index.prototype.suggestion = function (query) {
   var words = last && last.parts.length === 1 && this.completions.get(last.parts[0]);
   // A word the index has as it was typed needs no completion (flow, not flownet2).
   if (!words || words.list.indexOf(last.parts[0]) >= 0) return [];
-  var best = "", most = 0;
+  var best = "", most = 0, typed = query.normalize("NFKC").trim().split(/\s+/).pop();
   words.list.forEach(function (word) {
     var flat = words.data[word], count = 0;
     for (var i = 0; i < flat.length; i += 2 + flat[i + 1]) count++;
     if (word !== last.parts[0] && count > most) { most = count; best = word; }
   });
-  return best ? [best] : [];
+  // Material shows a completion only when it starts with the word as typed: keep the reader's case.
+  return best && best.startsWith(typed.toLowerCase()) ? [typed + best.slice(typed.length)] : [];
 };
 
 /* A query typed in the other Chinese script becomes the index's: longest listed phrase first,
@@ -399,10 +400,14 @@ if (typeof self !== "undefined" && typeof self.postMessage === "function" && typ
   self.addEventListener("message", function (event) {
     var message = event.data;
     if (message.type === 0) {
-      index = new Index(message.data.config, self.location.href);
+      // A manifest of another format (an older page's, from a cache) finds nothing rather than hanging.
+      var config = message.data.config || {};
+      index = config.questions && config.questions.format === 1 ? new Index(config, self.location.href) : null;
       suggest = !!(message.data.options && message.data.options.suggest);
       self.postMessage({type: 1});
-    } else if (message.type === 2 && index) {
+    } else if (message.type === 2 && !index) {
+      self.postMessage({type: 3, data: {items: [], whole: 0}});
+    } else if (message.type === 2) {
       var serial = ++latest, query = message.data;
       index.search(query).then(function (found) {
         if (serial !== latest) return null;

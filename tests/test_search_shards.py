@@ -118,6 +118,8 @@ def test_the_worker_splits_text_into_the_same_tokens(worker_page):
     ("+LoRA~1 dit*", ["LoRA", "dit"], []),
     ("LoRA lora", ["LoRA"], []),
     ("-- ？", [], []),
+    ('-"optical flow" LoRA', ["LoRA"], ["optical flow"]),
+    ('flow" +"光流"', ["flow", "光流"], []),
 ])
 def test_the_worker_reads_a_query_into_terms(worker_page, query, wanted, absent):
     parsed = worker_page.evaluate("q => terms(q)", query)
